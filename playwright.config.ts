@@ -1,0 +1,57 @@
+/**
+ * End-to-end tests. The browser edition runs in Debian's Chromium (/usr/bin/chromium):
+ * Playwright's own browser download cannot work on our build machines. The Electron smoke
+ * test runs only where an Electron binary is installed, and says why it skips otherwise.
+ */
+import { defineConfig } from '@playwright/test';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 4183);
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1600, height: 900 },
+    trace: 'off',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'web',
+      testIgnore: /electron\//,
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+      },
+    },
+    {
+      name: 'electron',
+      testMatch: /electron\/.*\.spec\.ts/,
+    },
+  ],
+  webServer: {
+    command: `npx vite preview --config vite.web.config.ts --port ${WEB_PORT} --strictPort`,
+    url: `http://127.0.0.1:${WEB_PORT}/index.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

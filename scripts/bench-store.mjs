@@ -1,0 +1,307 @@
+#!/usr/bin/env node
+/* global window, document, performance */
+/**
+ * The store benchmark (`npm run bench:store`): the local store in a real Chromium, on disk,
+ * with a realistic station's worth of cases.
+ *
+ *   node scripts/bench-store.mjs [--cases 100000] [--samples 200] [--query-samples 50]
+ *                                [--render-runs 5] [--seed 1] [--build] [--headed]
+ *
+ * `npm run bench:store` builds the web edition first (dist-web, with bench.html beside
+ * index.html); run directly, the script builds only when dist-web has no bench.html (or with
+ * --build). It serves dist-web from a tiny static server on a free port, launches Debian's
+ * Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with a new temporary profile on disk
+ * (a persistent profile: an incognito context keeps IndexedDB in memory, and durability
+ * would mean nothing), and measures:
+ *
+ * 1. filling N demo cases through recordCommands (src-renderer/src/store/demo-fill.ts);
+ * 2. one intake save through the real path (nextCaseNo + created/screened/transferred),
+ *    strict (as the store ships) and relaxed durability, beside RAW: bare IndexedDB, one
+ *    transaction putting one case and one event, with the same durability;
+ * 3. filtered and sorted first pages of the list (queryCasePage) beside RAW: the same index
+ *    walk in bare Dexie;
+ * 4. the list's first render: the app's index.html#/cases on the same data, from navigation
+ *    start to the performance mark 'relay:list-first-rows'.
+ *
+ * It prints a table with the targets and writes bench-results/store.json. It stops by
+ * itself and closes the server and the browser, also on failure or Ctrl-C.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist-web');
+const RESULTS = join(ROOT, 'bench-results', 'store.json');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const TARGETS = {
+  saveP95Ms: 10,
+  saveVsRaw: 4,
+  pageP95Ms: 15,
+  firstRenderMs: 300,
+};
+
+// ---- arguments --------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const opts = { cases: 100_000, samples: 200, querySamples: 50, renderRuns: 5, seed: 1, build: false, headed: false };
+  const numeric = { '--cases': 'cases', '--samples': 'samples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    if (flag in numeric) {
+      const value = Number(inline ?? argv[++i]);
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a whole number`);
+      opts[numeric[flag]] = value;
+    } else if (flag === '--build') opts.build = true;
+    else if (flag === '--headed') opts.headed = true;
+    else if (flag === '--help' || flag === '-h') {
+      console.log('usage: node scripts/bench-store.mjs [--cases N] [--samples N] [--query-samples N] [--render-runs N] [--seed N] [--build] [--headed]');
+      process.exit(0);
+    } else throw new Error(`unknown argument: ${argv[i]}`);
+  }
+  return opts;
+}
+
+// ---- static server ----------------------------------------------------------------------
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+};
+
+function startServer(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dir + sep) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolvePort({ server, port: server.address().port }));
+  });
+}
+
+// ---- formatting -------------------------------------------------------------------------
+
+const ms = (x) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
+const verdict = (ok) => (ok === null ? 'n/a' : ok ? 'PASS' : 'MISS');
+
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => displayWidth(String(r[c])))));
+  const line = (r) => r.map((cell, c) => String(cell) + ' '.repeat(widths[c] - displayWidth(String(cell)))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** CJK characters take two columns in a terminal. */
+function displayWidth(s) {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+// ---- the run ----------------------------------------------------------------------------
+
+async function firstRender(page, base, runs) {
+  if (!existsSync(join(DIST, 'index.html'))) return { status: 'n/a (app not built)', runs: [] };
+  const times = [];
+  let nav = null;
+  for (let i = 0; i < runs; i++) {
+    // a fresh document each time (going to the same URL with a hash would not reload)
+    await page.goto('about:blank');
+    await page.goto(`${base}/index.html#/cases`, { waitUntil: 'load' });
+    let t;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      t = await page.evaluate(() => performance.getEntriesByName('relay:list-first-rows')[0]?.startTime ?? null);
+      if (t !== null) break;
+      await sleep(25);
+    }
+    if (t === null || t === undefined) {
+      const text = (await page.evaluate(() => document.body.innerText)).slice(0, 160).replace(/\s+/g, ' ');
+      return { status: `n/a (app not built: no 'relay:list-first-rows' mark within 20 s; page shows: ${text})`, runs: times };
+    }
+    times.push(t);
+    if (i === 0) {
+      nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+      });
+    }
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { status: 'ok', runs: times, first: times[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted.at(-1), navigation: nav };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.build || !existsSync(join(DIST, 'bench.html'))) {
+    console.log('building the web edition (vite build --config vite.web.config.ts) ...');
+    const built = spawnSync('npx', ['vite', 'build', '--config', 'vite.web.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the web build failed');
+  }
+  if (!existsSync(join(DIST, 'bench.html'))) {
+    throw new Error("dist-web/bench.html is missing: add bench.html to the rollup input of vite.web.config.ts");
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+
+  const cleanups = [];
+  const cleanup = async () => {
+    while (cleanups.length > 0) {
+      try {
+        await cleanups.pop()();
+      } catch {
+        // keep closing the rest
+      }
+    }
+  };
+  const onSignal = () => {
+    console.log('\ninterrupted, closing the browser and the server ...');
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const { server, port } = await startServer(DIST);
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    );
+    const base = `http://127.0.0.1:${port}`;
+
+    const profile = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+    cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: !opts.headed,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1600, height: 900 },
+    });
+    cleanups.push(() => context.close());
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (msg.text().startsWith('[fill]')) console.log(`  ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => console.log(`  page error: ${err.message}`));
+
+    await page.goto(`${base}/bench.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+    const userAgent = await page.evaluate(() => window.relayBench.userAgent());
+    console.log(`Relay Desk store benchmark: ${opts.cases} cases, ${opts.samples} save samples`);
+    console.log(`browser: ${userAgent}`);
+    console.log(`profile: ${profile} (on disk)\n`);
+
+    await page.evaluate(() => window.relayBench.reset());
+    console.log(`filling ${opts.cases} cases ...`);
+    const fill = await page.evaluate((o) => window.relayBench.fill(o), { count: opts.cases, seed: opts.seed, batchSize: 500 });
+    console.log(`  filled ${fill.caseRows} cases, ${fill.eventRows} events in ${(fill.ms / 1000).toFixed(1)} s (${Math.round(fill.cases / (fill.ms / 1000))} cases/s)\n`);
+
+    console.log(`measuring intake saves (${opts.samples} samples each: real strict, real relaxed, raw strict, raw relaxed) ...`);
+    const save = await page.evaluate((o) => window.relayBench.save(o), { samples: opts.samples });
+
+    console.log(`measuring list pages (${opts.querySamples} samples each) ...`);
+    const queries = await page.evaluate((o) => window.relayBench.query(o), { samples: opts.querySamples });
+
+    await page.evaluate(() => window.relayBench.close());
+    console.log(`measuring the list's first render (${opts.renderRuns} loads of index.html#/cases) ...\n`);
+    const render = await firstRender(page, base, opts.renderRuns);
+
+    // ---- report -----------------------------------------------------------------------
+    const rows = [['measure', 'median', 'p95', 'RAW median', 'RAW p95', 'target', 'result']];
+    const saveRatio = save.real.strict.p95 / save.raw.strict.p95;
+    rows.push(['save one intake (strict)', ms(save.real.strict.median), ms(save.real.strict.p95), ms(save.raw.strict.median), ms(save.raw.strict.p95), `p95 ≤ ${TARGETS.saveP95Ms} ms`, verdict(save.real.strict.p95 <= TARGETS.saveP95Ms)]);
+    rows.push(['  vs RAW (p95 ratio)', `${(save.real.strict.median / save.raw.strict.median).toFixed(2)}×`, `${saveRatio.toFixed(2)}×`, '', '', `≤ ${TARGETS.saveVsRaw}× raw`, verdict(saveRatio <= TARGETS.saveVsRaw)]);
+    rows.push(['save one intake (relaxed)', ms(save.real.relaxed.median), ms(save.real.relaxed.p95), ms(save.raw.relaxed.median), ms(save.raw.relaxed.p95), '(for comparison)', '']);
+    rows.push(['  cost of strict (p95)', `+${(save.real.strict.median - save.real.relaxed.median).toFixed(2)} ms`, `+${(save.real.strict.p95 - save.real.relaxed.p95).toFixed(2)} ms`, `+${(save.raw.strict.median - save.raw.relaxed.median).toFixed(2)} ms`, `+${(save.raw.strict.p95 - save.raw.relaxed.p95).toFixed(2)} ms`, '', '']);
+    for (const q of queries) {
+      rows.push([`page: ${q.name}`, ms(q.real.median), ms(q.real.p95), ms(q.raw.median), ms(q.raw.p95), `p95 ≤ ${TARGETS.pageP95Ms} ms`, verdict(q.real.p95 <= TARGETS.pageP95Ms)]);
+    }
+    if (render.status === 'ok') {
+      rows.push(['list first render (median of loads)', ms(render.median), `max ${ms(render.max)}`, '', '', `≤ ${TARGETS.firstRenderMs} ms`, verdict(render.median <= TARGETS.firstRenderMs)]);
+    } else {
+      rows.push(['list first render', render.status.slice(0, 24), '', '', '', `≤ ${TARGETS.firstRenderMs} ms`, 'n/a']);
+    }
+    console.log(table(rows));
+    console.log('');
+    console.log(`fill: ${fill.cases} cases / ${fill.events} events in ${(fill.ms / 1000).toFixed(1)} s, ${fill.batches} transactions of up to 500 recordings`);
+    for (const q of queries) console.log(`plan of "${q.name}": ${q.plan} (${q.rows} rows, cold first query ${ms(q.firstMs)}); RAW = ${q.rawLabel}`);
+    if (render.status !== 'ok') console.log(`first render: ${render.status}`);
+    else {
+      const n = render.navigation;
+      const navText = n ? `; first load: DOMContentLoaded ${ms(n.domContentLoaded)}, load ${ms(n.load)}` : '';
+      console.log(`first render loads: ${render.runs.map((t) => ms(t)).join(', ')}${navText}`);
+    }
+    const p = save.parts;
+    console.log(
+      `save parts (median / p95): nextCaseNo strict ${ms(p.strict.nextCaseNo.median)} / ${ms(p.strict.nextCaseNo.p95)}, ` +
+        `recordCommands strict ${ms(p.strict.recordCommands.median)} / ${ms(p.strict.recordCommands.p95)}; ` +
+        `relaxed ${ms(p.relaxed.nextCaseNo.median)} / ${ms(p.relaxed.nextCaseNo.p95)} + ${ms(p.relaxed.recordCommands.median)} / ${ms(p.relaxed.recordCommands.p95)}`,
+    );
+
+    const result = {
+      at: new Date().toISOString(),
+      options: opts,
+      environment: { userAgent, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30) },
+      targets: TARGETS,
+      fill,
+      save,
+      queries,
+      firstRender: render,
+      verdicts: {
+        saveP95: save.real.strict.p95 <= TARGETS.saveP95Ms,
+        saveVsRaw: saveRatio <= TARGETS.saveVsRaw,
+        pages: queries.map((q) => ({ name: q.name, pass: q.real.p95 <= TARGETS.pageP95Ms })),
+        firstRender: render.status === 'ok' ? render.median <= TARGETS.firstRenderMs : null,
+      },
+    };
+    mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\nresults written to ${RESULTS.slice(ROOT.length + 1)}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench:store failed: ${error?.stack ?? error}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,52 @@
+/**
+ * Start-up: open the local store (or show the recovery screen), ask for persistent storage,
+ * then the first-run setup or the desk.
+ */
+import { useEffect, useState } from 'react';
+import { RelayDb, DEFAULT_DB_NAME } from '../store/db';
+import { openDb, OpenFailure } from '../store/open-db';
+import { RecoveryScreen } from '../screens/RecoveryScreen';
+import { SetupScreen } from '../screens/SetupScreen';
+import { Workspace } from './Workspace';
+import { useDesk } from './desk-store';
+import { loadStation } from './station-settings';
+import { requestPersistentStorage } from './persistent-storage';
+
+type Phase = { name: 'opening' } | { name: 'failed'; failure: OpenFailure } | { name: 'ready' };
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ name: 'opening' });
+  const [attempt, setAttempt] = useState(0);
+  const station = useDesk((s) => s.station);
+
+  useEffect(() => {
+    let cancelled = false;
+    const db = new RelayDb(DEFAULT_DB_NAME);
+    openDb(db)
+      .then(async (opened) => {
+        const st = await loadStation(opened);
+        if (cancelled) return;
+        useDesk.getState().setDb(opened);
+        useDesk.getState().setStation(st);
+        setPhase({ name: 'ready' });
+        void requestPersistentStorage().then((p) => useDesk.getState().setPersist(p));
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        db.close();
+        setPhase({ name: 'failed', failure: e instanceof OpenFailure ? e : new OpenFailure('unknown', '本机数据库打开失败。', String(e)) });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  if (phase.name === 'opening') {
+    return <div className="center-screen"><p className="hint">正在打开本机数据…</p></div>;
+  }
+  if (phase.name === 'failed') {
+    return <RecoveryScreen failure={phase.failure} onRetry={() => setAttempt((a) => a + 1)} />;
+  }
+  if (!station) return <SetupScreen />;
+  return <Workspace />;
+}

@@ -1,0 +1,87 @@
+/** The desk: navigation, the current screen, the status bar, toasts, global shortcuts. */
+import { useEffect } from 'react';
+import { ROLE_LABELS } from '../../../src-common/domain';
+import { StatusBar } from '../components/StatusBar';
+import { Toasts } from '../components/Toasts';
+import { CaseDetailScreen } from '../screens/CaseDetailScreen';
+import { CaseListScreen } from '../screens/CaseListScreen';
+import { IntakeScreen } from '../screens/IntakeScreen';
+import { SettingsScreen } from '../screens/SettingsScreen';
+import { readCounters } from '../store/counters';
+import { shell } from '../shell';
+import { useDesk, type Route } from './desk-store';
+
+const NAV: Array<{ route: Route; label: string; key: string }> = [
+  { route: { name: 'intake' }, label: '接报登记', key: 'F2' },
+  { route: { name: 'cases' }, label: '工单列表', key: 'F3' },
+  { route: { name: 'settings' }, label: '数据与设置', key: 'F4' },
+];
+
+export function Workspace() {
+  const route = useDesk((s) => s.route);
+  const station = useDesk((s) => s.station)!;
+  const db = useDesk((s) => s.db)!;
+  const dataVersion = useDesk((s) => s.dataVersion);
+  const navigate = useDesk((s) => s.navigate);
+
+  useEffect(() => {
+    const onHash = () => useDesk.getState().setRouteFromHash();
+    window.addEventListener('hashchange', onHash);
+    const onKey = (e: KeyboardEvent) => {
+      const item = NAV.find((n) => n.key === e.key);
+      if (item) {
+        e.preventDefault();
+        navigate(item.route);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    const offClick = shell.onNotificationClick((caseId) => {
+      if (caseId) navigate({ name: 'case', id: caseId });
+    });
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('keydown', onKey);
+      offClick();
+    };
+  }, [navigate]);
+
+  useEffect(() => {
+    let live = true;
+    void readCounters(db).then((c) => live && useDesk.getState().setCounters(c));
+    return () => {
+      live = false;
+    };
+  }, [db, dataVersion]);
+
+  const active = route.name === 'case' ? 'cases' : route.name;
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          接转办工作台<small>{station.name} · {ROLE_LABELS[station.role]}</small>
+        </div>
+        <nav className="nav" aria-label="主导航">
+          {NAV.map((n) => (
+            <a
+              key={n.key}
+              href={`#/${n.route.name}`}
+              className={active === n.route.name ? 'active' : ''}
+              aria-current={active === n.route.name ? 'page' : undefined}
+            >
+              {n.label} <kbd>{n.key}</kbd>
+            </a>
+          ))}
+        </nav>
+        <div className="spacer" />
+      </header>
+      <main className="content">
+        {route.name === 'intake' && <IntakeScreen />}
+        {route.name === 'cases' && <CaseListScreen />}
+        {route.name === 'case' && <CaseDetailScreen caseId={route.id} />}
+        {route.name === 'settings' && <SettingsScreen />}
+      </main>
+      <StatusBar />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,351 @@
+/**
+ * The store benchmark's page (bench.html): functions on `window.relayBench` that
+ * scripts/bench-store.mjs calls through Playwright. They run in a real Chromium, against the
+ * real store code and the app's own database (so the app's list can then be opened on the
+ * same data), and beside each figure the RAW figure of bare IndexedDB / bare Dexie measured
+ * in the same run, so the store's own overhead can be told from the machine's.
+ */
+import { loadDefaultCatalogue } from '../../../src-common/domain/catalogue';
+import {
+  HOTLINE_TARGET,
+  StationSchema,
+  intakeCommands,
+  type IntakeDraft,
+  type Station,
+} from '../../../src-common/domain';
+import { readCounters } from '../store/counters';
+import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
+import { fillDemoData } from '../store/demo-fill';
+import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
+import { nextCaseNo, recordCommands } from '../store/record';
+
+type Durability = 'strict' | 'relaxed';
+
+export const BENCH_STATION: Station = StationSchema.parse({
+  stationId: 'p110-bench1',
+  name: '兰山公安分局 110 接警台',
+  role: 'police110',
+  district: '兰山区',
+  operator: '基准测试',
+  countyMode: false,
+});
+
+const RAW_DB_NAME = 'relay-bench-raw';
+
+export interface Stats {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    n: s.length,
+    median: round(at(0.5)),
+    p95: round(at(0.95)),
+    min: round(s[0] ?? NaN),
+    max: round(s.at(-1) ?? NaN),
+    mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+  };
+}
+
+// ---- databases --------------------------------------------------------------------------
+
+const dbs = new Map<Durability, RelayDb>();
+
+/** The app's database, opened with the given durability (the store itself always uses strict). */
+function appDb(durability: Durability = 'strict'): RelayDb {
+  let db = dbs.get(durability);
+  if (!db) {
+    // RelayDb passes its options on to Dexie; only the benchmark asks for relaxed, to price strict
+    const options = durability === 'relaxed' ? ({ chromeTransactionDurability: 'relaxed' } as object) : {};
+    db = new RelayDb(DEFAULT_DB_NAME, options);
+    dbs.set(durability, db);
+  }
+  return db;
+}
+
+function closeAll(): void {
+  for (const db of dbs.values()) db.close();
+  dbs.clear();
+  rawDb?.close();
+  rawDb = null;
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error ?? new Error(`cannot delete ${name}`));
+    req.onblocked = () => reject(new Error(`deleting ${name} is blocked by an open connection`));
+  });
+}
+
+let rawDb: IDBDatabase | null = null;
+
+function openRaw(): Promise<IDBDatabase> {
+  if (rawDb) return Promise.resolve(rawDb);
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(RAW_DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore('cases', { keyPath: 'id' });
+      req.result.createObjectStore('events', { keyPath: 'id' });
+    };
+    req.onsuccess = () => {
+      rawDb = req.result;
+      resolve(req.result);
+    };
+    req.onerror = () => reject(req.error ?? new Error('cannot open raw database'));
+  });
+}
+
+// ---- one intake -------------------------------------------------------------------------
+
+let intakeNo = 0;
+
+function benchDraft(now: Date): IntakeDraft {
+  intakeNo++;
+  return {
+    channel: 'call110',
+    receivedAt: new Date(now.getTime() - 90_000).toISOString(),
+    callerName: '王建国',
+    callerPhone: `1390539${String(intakeNo % 10000).padStart(4, '0')}`,
+    anonymous: false,
+    confidential: false,
+    address: `解放路${(intakeNo % 300) + 1}号凤凰城小区${(intakeNo % 30) + 1}号楼门口`,
+    district: '兰山区',
+    nature: 'help',
+    category: 'housing.water',
+    urgency: 'urgent',
+    description: `凤凰城小区${(intakeNo % 30) + 1}号楼门口主水管爆裂，水流到路面，整栋楼停水（基准测试 ${intakeNo}）`,
+    verdict: 'nonPolice',
+    verdictReason: '',
+    transfer: { to: HOTLINE_TARGET, threeWayCall: false, note: '请尽快安排抢修' },
+  };
+}
+
+/**
+ * One intake save through the real path: the next case number (its own transaction), then
+ * created+screened+transferred in one transaction. Returns the total and both parts.
+ */
+async function saveOneIntake(db: RelayDb): Promise<{ total: number; caseNo: number; record: number }> {
+  const t0 = performance.now();
+  const now = new Date();
+  const caseNo = await nextCaseNo(db, BENCH_STATION, now);
+  const t1 = performance.now();
+  await recordCommands(db, { station: BENCH_STATION }, intakeCommands(benchDraft(now), BENCH_STATION, caseNo, now));
+  const t2 = performance.now();
+  return { total: t2 - t0, caseNo: t1 - t0, record: t2 - t1 };
+}
+
+/** The bare minimum the same save could cost: one transaction, one case and one event. */
+async function saveOneRaw(durability: Durability): Promise<number> {
+  const db = await openRaw();
+  const now = new Date();
+  const draft = benchDraft(now);
+  const id = `raw-${intakeNo}-${Math.random().toString(36).slice(2)}`;
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(['cases', 'events'], 'readwrite', { durability });
+    tx.objectStore('cases').put({ id, caseNo: `raw-${intakeNo}`, status: 'transferred', updatedAt: now.toISOString(), ...draft });
+    tx.objectStore('events').put({ id: `${id}-e1`, caseId: id, type: 'case.created', at: now.toISOString(), payload: draft });
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('raw transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('raw transaction aborted'));
+  });
+  return performance.now() - t0;
+}
+
+// ---- list queries -----------------------------------------------------------------------
+
+interface QuerySpec {
+  name: string;
+  filter: ListFilter;
+  sort: ListSort;
+  /** the same index walk in bare Dexie, without the store's planning and filtering */
+  raw: (db: RelayDb) => Promise<unknown[]>;
+  rawLabel: string;
+}
+
+function querySpecs(): QuerySpec[] {
+  const category = 'housing.water';
+  return [
+    {
+      name: 'status=transferred, updatedAt desc',
+      filter: { status: 'transferred' },
+      sort: { key: 'updatedAt', dir: 'desc' },
+      raw: (db) => db.cases.where('[status+updatedAt]').between(['transferred', ''], ['transferred', '\uffff']).reverse().limit(50).toArray(),
+      rawLabel: "where('[status+updatedAt]').between(...).reverse().limit(50)",
+    },
+    {
+      name: 'urgency=urgent, updatedAt desc',
+      filter: { urgency: 'urgent' },
+      sort: { key: 'updatedAt', dir: 'desc' },
+      raw: (db) => db.cases.where('[urgency+updatedAt]').between(['urgent', ''], ['urgent', '\uffff']).reverse().limit(50).toArray(),
+      rawLabel: "where('[urgency+updatedAt]').between(...).reverse().limit(50)",
+    },
+    {
+      name: `category=${category}, receivedAt desc`,
+      filter: { category },
+      sort: { key: 'receivedAt', dir: 'desc' },
+      raw: (db) => db.cases.where('[category+receivedAt]').between([category, ''], [category, '\uffff']).reverse().limit(50).toArray(),
+      rawLabel: "where('[category+receivedAt]').between(...).reverse().limit(50)",
+    },
+    {
+      name: 'search "停水", updatedAt desc',
+      filter: { search: '停水' },
+      sort: { key: 'updatedAt', dir: 'desc' },
+      raw: (db) => db.cases.where('terms').equals('停水').limit(50).toArray(),
+      rawLabel: "where('terms').equals('停水').limit(50) (unsorted)",
+    },
+    {
+      name: 'open + urgent + search "暖气", dueKey asc',
+      filter: { statuses: ['new', 'pending', 'transferred', 'assigned', 'acknowledged', 'returned', 'feedback'], urgency: 'urgent', search: '暖气' },
+      sort: { key: 'dueKey', dir: 'asc' },
+      raw: (db) => db.cases.where('terms').equals('暖气').limit(50).toArray(),
+      rawLabel: "where('terms').equals('暖气').limit(50) (unsorted)",
+    },
+  ];
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+// ---- the API ----------------------------------------------------------------------------
+
+const api = {
+  /** Delete the app's and the raw database (only for a fresh profile's first run). */
+  async reset(): Promise<void> {
+    closeAll();
+    await deleteDatabase(DEFAULT_DB_NAME);
+    await deleteDatabase(RAW_DB_NAME);
+  },
+
+  /** Configure the station (so the app opens on the desk) and fill `count` demo cases. */
+  async fill(options: { count: number; seed?: number; batchSize?: number; days?: number }) {
+    const db = appDb();
+    await db.settings.put({ key: 'station', value: BENCH_STATION });
+    loadDefaultCatalogue();
+    const t0 = performance.now();
+    let lastLog = t0;
+    const result = await fillDemoData(db, BENCH_STATION, {
+      count: options.count,
+      seed: options.seed ?? 1,
+      days: options.days ?? 90,
+      batchSize: options.batchSize ?? 500,
+      onProgress: (p) => {
+        const t = performance.now();
+        if (t - lastLog > 5000 || p.events === p.totalEvents) {
+          lastLog = t;
+          console.log(`[fill] ${p.cases}/${p.totalCases} cases, ${((t - t0) / 1000).toFixed(1)} s`);
+        }
+      },
+    });
+    const ms = performance.now() - t0;
+    const counters = await readCounters(db);
+    return {
+      ms,
+      cases: result.cases,
+      events: result.events,
+      batches: result.batches,
+      counters,
+      caseRows: await db.cases.count(),
+      eventRows: await db.events.count(),
+    };
+  },
+
+  /** Intake saves through the real path, strict and relaxed interleaved, beside raw IndexedDB. */
+  async save(options: { samples: number; warmup?: number }) {
+    const strictDb = appDb('strict');
+    const relaxedDb = appDb('relaxed');
+    await strictDb.open();
+    await relaxedDb.open();
+    await openRaw();
+    for (let i = 0; i < (options.warmup ?? 10); i++) {
+      await saveOneIntake(strictDb);
+      await saveOneIntake(relaxedDb);
+      await saveOneRaw('strict');
+      await saveOneRaw('relaxed');
+    }
+    const real = { strict: [] as number[], relaxed: [] as number[] };
+    const parts = { strictCaseNo: [] as number[], strictRecord: [] as number[], relaxedCaseNo: [] as number[], relaxedRecord: [] as number[] };
+    const raw = { strict: [] as number[], relaxed: [] as number[] };
+    for (let i = 0; i < options.samples; i++) {
+      const s = await saveOneIntake(strictDb);
+      real.strict.push(s.total);
+      parts.strictCaseNo.push(s.caseNo);
+      parts.strictRecord.push(s.record);
+      raw.strict.push(await saveOneRaw('strict'));
+      const r = await saveOneIntake(relaxedDb);
+      real.relaxed.push(r.total);
+      parts.relaxedCaseNo.push(r.caseNo);
+      parts.relaxedRecord.push(r.record);
+      raw.relaxed.push(await saveOneRaw('relaxed'));
+    }
+    return {
+      real: { strict: stats(real.strict), relaxed: stats(real.relaxed) },
+      parts: {
+        strict: { nextCaseNo: stats(parts.strictCaseNo), recordCommands: stats(parts.strictRecord) },
+        relaxed: { nextCaseNo: stats(parts.relaxedCaseNo), recordCommands: stats(parts.relaxedRecord) },
+      },
+      raw: { strict: stats(raw.strict), relaxed: stats(raw.relaxed) },
+    };
+  },
+
+  /** First pages of the list through queryCasePage, beside the bare Dexie index walk. */
+  async query(options: { samples: number; warmup?: number }) {
+    const db = appDb();
+    await db.open();
+    const out = [];
+    for (const spec of querySpecs()) {
+      const first = await timeIt(() => queryCasePage(db, spec.filter, spec.sort, 50));
+      const page = await queryCasePage(db, spec.filter, spec.sort, 50);
+      for (let i = 0; i < (options.warmup ?? 5); i++) {
+        await queryCasePage(db, spec.filter, spec.sort, 50);
+        await spec.raw(db);
+      }
+      const real: number[] = [];
+      const raw: number[] = [];
+      for (let i = 0; i < options.samples; i++) {
+        real.push(await timeIt(() => queryCasePage(db, spec.filter, spec.sort, 50)));
+        raw.push(await timeIt(() => spec.raw(db)));
+      }
+      out.push({
+        name: spec.name,
+        plan: page.plan,
+        rows: page.rows.length,
+        firstMs: Math.round(first * 1000) / 1000,
+        real: stats(real),
+        raw: stats(raw),
+        rawLabel: spec.rawLabel,
+      });
+    }
+    return out;
+  },
+
+  /** Close every connection, so the app can open the database after navigation. */
+  close(): void {
+    closeAll();
+  },
+
+  userAgent: () => navigator.userAgent,
+};
+
+declare global {
+  interface Window {
+    relayBench: typeof api;
+  }
+}
+
+window.relayBench = api;
+document.body.dataset.ready = 'true';
+document.getElementById('status')!.textContent = 'relayBench ready';

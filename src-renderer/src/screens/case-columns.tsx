@@ -1,0 +1,77 @@
+/** The case list's columns (TanStack Table v9). `sortKey` marks the columns the store can sort by index. */
+import { createColumnHelper, tableFeatures } from '@tanstack/react-table';
+import {
+  deadlineState,
+  DEADLINE_LABELS,
+  findCategory,
+  loadDefaultCatalogue,
+  NATURE_LABELS,
+  STATUS_LABELS,
+  URGENCY_LABELS,
+} from '../../../src-common/domain';
+import { formatTime, relativeDue } from '../app/format';
+import type { StoredCase } from '../store/db';
+import type { SortKey } from '../store/list-query';
+
+export const caseTableFeatures = tableFeatures({});
+const col = createColumnHelper<typeof caseTableFeatures, StoredCase>();
+
+export interface CaseColumnMeta {
+  sortKey?: SortKey;
+  width: string;
+  className?: string;
+}
+
+function DueCell({ row }: { row: StoredCase }) {
+  const state = deadlineState(row.dueAt, Date.now());
+  if (state === 'none') return <span className="hint">—</span>;
+  const cls = state === 'overdue' ? 'urgent' : state === 'dueSoon' ? 'warn' : 'ok';
+  return (
+    <span className={`chip ${cls}`} title={formatTime(row.dueAt)}>
+      {DEADLINE_LABELS[state]} · {relativeDue(row.dueAt, Date.now())}
+    </span>
+  );
+}
+
+export const caseColumns = col.columns([
+  col.accessor('caseNo', { header: '工单编号', meta: { width: '200px', className: 'num' } satisfies CaseColumnMeta }),
+  col.accessor('receivedAt', {
+    header: '接报时间',
+    cell: (c) => formatTime(c.getValue()),
+    meta: { width: '130px', sortKey: 'receivedAt', className: 'num' } satisfies CaseColumnMeta,
+  }),
+  col.accessor('urgency', {
+    header: '紧急',
+    cell: (c) => (c.getValue() === 'urgent' ? <span className="chip urgent">{URGENCY_LABELS.urgent}</span> : <span className="hint">{URGENCY_LABELS.normal}</span>),
+    meta: { width: '64px' } satisfies CaseColumnMeta,
+  }),
+  col.accessor('status', {
+    header: '状态',
+    cell: (c) => <span className="chip">{STATUS_LABELS[c.getValue()]}</span>,
+    meta: { width: '120px' } satisfies CaseColumnMeta,
+  }),
+  col.accessor('nature', { header: '性质', cell: (c) => NATURE_LABELS[c.getValue()], meta: { width: '56px' } satisfies CaseColumnMeta }),
+  col.accessor('category', {
+    header: '类别',
+    cell: (c) => {
+      const code = c.getValue();
+      return code ? (findCategory(loadDefaultCatalogue(), code)?.name ?? code) : <span className="hint">未分类</span>;
+    },
+    meta: { width: '120px' } satisfies CaseColumnMeta,
+  }),
+  col.accessor('description', { header: '诉求内容', meta: { width: 'minmax(240px, 1fr)' } satisfies CaseColumnMeta }),
+  col.accessor((r) => r.location.district + ' ' + r.location.address, { id: 'address', header: '地点', meta: { width: 'minmax(160px, 0.6fr)' } satisfies CaseColumnMeta }),
+  col.accessor((r) => r.owner.name, { id: 'owner', header: '当前责任方', meta: { width: '150px' } satisfies CaseColumnMeta }),
+  col.accessor('dueKey', {
+    header: '时限',
+    cell: (c) => <DueCell row={c.row.original} />,
+    meta: { width: '150px', sortKey: 'dueKey' } satisfies CaseColumnMeta,
+  }),
+  col.accessor('updatedAt', {
+    header: '最后更新',
+    cell: (c) => formatTime(c.getValue()),
+    meta: { width: '130px', sortKey: 'updatedAt', className: 'num' } satisfies CaseColumnMeta,
+  }),
+]);
+
+export const gridTemplate = caseColumns.map((c) => (c.meta as CaseColumnMeta).width).join(' ');

@@ -1,0 +1,105 @@
+/**
+ * Taking in events recorded elsewhere (pulled from the hub, or restored from a backup file).
+ * Events are appended, never overwritten: an id already held with the same content is
+ * skipped; the same id with different content is refused. Every case touched is folded again
+ * from all its events, in the one fold order, in the same transaction.
+ */
+import { foldCase, parseEvent, type RelayEvent } from '../../../src-common/domain';
+import { CounterDelta } from './counters';
+import type { RelayDb, StoredEvent } from './db';
+import { toCaseState, toStoredCase } from './projection';
+
+export interface ExternalEvent {
+  event: unknown;
+  hubSeq?: number | null;
+}
+
+export interface ApplyResult {
+  added: number;
+  alreadyHeld: number;
+  /** hub sequence numbers attached to events this station had but the hub had not yet numbered */
+  sequenced: number;
+  casesTouched: number;
+}
+
+/** Content equality of two events, ignoring local bookkeeping. */
+export function sameEventContent(a: RelayEvent, b: RelayEvent): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([k, v]) => v !== undefined && k !== 'hubSeq' && k !== 'lseq')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export class ConflictingEventError extends Error {
+  constructor(readonly eventId: string) {
+    super(`事件 ${eventId} 与本机已有记录内容不同，已拒绝（记录只追加，不覆盖）`);
+    this.name = 'ConflictingEventError';
+  }
+}
+
+/**
+ * Validate everything first, then write in one transaction. Throws (and writes nothing) if
+ * any event is malformed or conflicts with one held.
+ */
+export async function applyExternalEvents(
+  db: RelayDb,
+  incoming: readonly ExternalEvent[],
+  extraWrites?: () => Promise<void>,
+): Promise<ApplyResult> {
+  const parsed = incoming.map((item, index) => {
+    try {
+      return { event: parseEvent(item.event), hubSeq: item.hubSeq ?? null };
+    } catch (e) {
+      throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
+    }
+  });
+  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox], async () => {
+    const held = await db.events.bulkGet(parsed.map((p) => p.event.id));
+    const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
+    const toSequence: StoredEvent[] = [];
+    let alreadyHeld = 0;
+    const seenInBatch = new Map<string, RelayEvent>();
+    for (const [i, item] of parsed.entries()) {
+      const existing = held[i] ?? seenInBatch.get(item.event.id);
+      if (existing) {
+        if (!sameEventContent(existing, item.event)) throw new ConflictingEventError(item.event.id);
+        alreadyHeld++;
+        const stored = held[i];
+        if (stored && stored.hubSeq === null && item.hubSeq !== null) toSequence.push({ ...stored, hubSeq: item.hubSeq });
+        continue;
+      }
+      seenInBatch.set(item.event.id, item.event);
+      toAdd.push(item);
+    }
+    const touched = new Set([...toAdd, ...toSequence.map((e) => ({ event: e }))].map((x) => x.event.caseId));
+    if (toAdd.length > 0) {
+      const lseqRow = await db.settings.get('local:lseq');
+      const first = (typeof lseqRow?.value === 'number' ? lseqRow.value : 0) + 1;
+      await db.settings.put({ key: 'local:lseq', value: first - 1 + toAdd.length });
+      await db.events.bulkAdd(toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: first + i })));
+    }
+    if (toSequence.length > 0) await db.events.bulkPut(toSequence);
+    const counters = new CounterDelta();
+    const caseIds = [...touched].filter((id) => !id.startsWith('handover'));
+    const beforeRows = await db.cases.bulkGet(caseIds);
+    const nextRows = [];
+    for (const [i, caseId] of caseIds.entries()) {
+      const events = (await db.events.where('caseId').equals(caseId).toArray()).filter((e) => e.type !== 'shift.handover');
+      const state = foldCase(events);
+      if (!state) continue; // its creation has not arrived yet; folded when it does
+      const before = beforeRows[i];
+      counters.caseChanged(before ? toCaseState(before) : undefined, state);
+      nextRows.push(toStoredCase(state));
+    }
+    await db.cases.bulkPut(nextRows);
+    await counters.apply(db);
+    if (extraWrites) await extraWrites();
+    return { added: toAdd.length, alreadyHeld, sequenced: toSequence.length, casesTouched: nextRows.length };
+  });
+}

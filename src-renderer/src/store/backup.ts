@@ -1,0 +1,131 @@
+/**
+ * Backup: every event this station holds, to one JSON file, and back. Import only appends:
+ * events already held are skipped, conflicting or malformed ones make the whole import fail
+ * with a plain message, and nothing is changed.
+ */
+import { z } from 'zod';
+import { StationSchema, type Station } from '../../../src-common/domain';
+import { applyExternalEvents, type ApplyResult } from './apply-external';
+import { COUNTER } from './counters';
+import type { RelayDb, StoredEvent } from './db';
+
+export const BACKUP_FORMAT = 'relay-desk-backup';
+export const BACKUP_FORMAT_VERSION = 1;
+
+export interface BackupFile {
+  format: typeof BACKUP_FORMAT;
+  formatVersion: number;
+  exportedAt: string;
+  appVersion: string;
+  station: Station | null;
+  /** events in local arrival order, with the hub's sequence where known */
+  events: Array<Record<string, unknown>>;
+  /** ids of events not yet acknowledged by the hub */
+  outbox: string[];
+  /** present when exported by the recovery screen from a damaged database */
+  rescue?: { readable: string[]; unreadable: Array<{ store: string; error: string }>; cases?: unknown[] };
+}
+
+const BackupHeaderSchema = z.object({
+  format: z.literal(BACKUP_FORMAT),
+  formatVersion: z.number().int(),
+  exportedAt: z.string(),
+  station: StationSchema.nullable(),
+  events: z.array(z.record(z.string(), z.unknown())),
+  outbox: z.array(z.string()),
+});
+
+export async function exportBackup(db: RelayDb, appVersion: string): Promise<BackupFile> {
+  return db.transaction('r', [db.events, db.outbox, db.settings], async () => {
+    const events = await db.events.orderBy('lseq').toArray();
+    const outbox = await db.outbox.orderBy('lseq').primaryKeys();
+    const station = (await db.settings.get('station'))?.value as Station | undefined;
+    return {
+      format: BACKUP_FORMAT,
+      formatVersion: BACKUP_FORMAT_VERSION,
+      exportedAt: new Date().toISOString(),
+      appVersion,
+      station: station ?? null,
+      events: events.map(({ lseq: _l, ...e }) => e as unknown as Record<string, unknown>),
+      outbox,
+    };
+  });
+}
+
+export class BackupFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupFormatError';
+  }
+}
+
+/** Parse a file's text; throws BackupFormatError with plain words for anything foreign. */
+export function parseBackup(text: string): BackupFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new BackupFormatError('文件不是有效的备份文件（无法读取为 JSON）');
+  }
+  if (!json || typeof json !== 'object' || (json as { format?: unknown }).format !== BACKUP_FORMAT) {
+    throw new BackupFormatError('这不是接转办工作台的备份文件');
+  }
+  const version = (json as { formatVersion?: unknown }).formatVersion;
+  // a missing or non-numeric version is damage (reported below), not a newer program
+  if (typeof version === 'number' && version > BACKUP_FORMAT_VERSION) {
+    throw new BackupFormatError(`备份文件版本（${String(version)}）比本程序新，请先升级程序`);
+  }
+  const header = BackupHeaderSchema.safeParse(json);
+  if (!header.success) throw new BackupFormatError('备份文件内容不完整或已损坏');
+  return json as BackupFile;
+}
+
+export interface ImportResult extends ApplyResult {
+  stationRestored: boolean;
+  requeued: number;
+}
+
+/**
+ * Restore a backup into this station. Events are appended; this station's own events that
+ * the hub had not acknowledged go back into the outbox; the station's sequence counter moves
+ * past every restored event of its own so no number is used twice.
+ */
+export async function importBackup(db: RelayDb, text: string): Promise<ImportResult> {
+  const backup = parseBackup(text);
+  const current = (await db.settings.get('station'))?.value as Station | undefined;
+  // Another station's backup may be read in (its events are that station's record), but only
+  // this station's own unsent events go back into the outbox.
+  const me = current ?? backup.station;
+  const outboxIds = new Set(backup.outbox);
+  let requeued = 0;
+  let stationRestored = false;
+  const events = backup.events as Array<Record<string, unknown> & { hubSeq?: number | null }>;
+  const result = await applyExternalEvents(
+    db,
+    events.map(({ hubSeq, ...event }) => ({ event, hubSeq: typeof hubSeq === 'number' ? hubSeq : null })),
+    async () => {
+      if (!current && backup.station) {
+        await db.settings.put({ key: 'station', value: backup.station });
+        stationRestored = true;
+      }
+      if (!me) return;
+      const own = (await db.events.bulkGet(events.map((e) => String(e.id)))).filter(
+        (e): e is StoredEvent => Boolean(e) && e!.stationId === me.stationId,
+      );
+      const maxSeq = own.reduce((m, e) => Math.max(m, e.seq), 0);
+      const seqRow = await db.settings.get('station:seq');
+      const seq = typeof seqRow?.value === 'number' ? seqRow.value : 0;
+      if (maxSeq > seq) await db.settings.put({ key: 'station:seq', value: maxSeq });
+      const pending = own.filter((e) => e.hubSeq === null && (outboxIds.has(e.id) || backup.station?.stationId === me.stationId));
+      const already = new Set(await db.outbox.bulkGet(pending.map((e) => e.id)).then((rows) => rows.filter(Boolean).map((r) => r!.eventId)));
+      const add = pending.filter((e) => !already.has(e.id));
+      if (add.length > 0) {
+        await db.outbox.bulkAdd(add.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt: new Date().toISOString() })));
+        const row = await db.counters.get(COUNTER.outbox);
+        await db.counters.put({ key: COUNTER.outbox, n: (row?.n ?? 0) + add.length });
+      }
+      requeued = add.length;
+    },
+  );
+  return { ...result, stationRestored, requeued };
+}

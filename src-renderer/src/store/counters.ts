@@ -1,0 +1,42 @@
+/**
+ * Counters kept in the same transaction as the rows they count, so the desk never has to
+ * count 100,000 rows (0.1–0.4 s in IndexedDB) to show a number.
+ */
+import type { Status } from '../../../src-common/domain';
+import type { RelayDb } from './db';
+
+export const COUNTER = {
+  total: 'cases:total',
+  status: (s: Status) => `cases:status:${s}`,
+  outbox: 'outbox',
+  urgentOpen: 'cases:urgentOpen',
+} as const;
+
+export class CounterDelta {
+  private readonly deltas = new Map<string, number>();
+  add(key: string, n: number): void {
+    if (n !== 0) this.deltas.set(key, (this.deltas.get(key) ?? 0) + n);
+  }
+  caseChanged(before: { status: Status; urgency: string } | undefined, after: { status: Status; urgency: string }): void {
+    if (!before) this.add(COUNTER.total, 1);
+    if (before?.status !== after.status) {
+      if (before) this.add(COUNTER.status(before.status), -1);
+      this.add(COUNTER.status(after.status), 1);
+    }
+    const wasUrgentOpen = before ? before.urgency === 'urgent' && before.status !== 'closed' : false;
+    const isUrgentOpen = after.urgency === 'urgent' && after.status !== 'closed';
+    if (wasUrgentOpen !== isUrgentOpen) this.add(COUNTER.urgentOpen, isUrgentOpen ? 1 : -1);
+  }
+  /** Write the deltas; call inside the transaction that made the change. */
+  async apply(db: RelayDb): Promise<void> {
+    if (this.deltas.size === 0) return;
+    const keys = [...this.deltas.keys()];
+    const rows = await db.counters.bulkGet(keys);
+    await db.counters.bulkPut(keys.map((key, i) => ({ key, n: (rows[i]?.n ?? 0) + this.deltas.get(key)! })));
+  }
+}
+
+export async function readCounters(db: RelayDb): Promise<Record<string, number>> {
+  const rows = await db.counters.toArray();
+  return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+}

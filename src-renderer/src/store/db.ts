@@ -1,0 +1,83 @@
+/**
+ * The station's local store: IndexedDB through Dexie.
+ *
+ * Durability is chosen on purpose: Chromium commits IndexedDB transactions with "relaxed"
+ * durability by default, which can lose the last seconds of writes on a power cut. A case
+ * an operator saved must survive that, so every transaction here is "strict" (flushed to
+ * disk before it reports success). `npm run bench:store` prints what that costs.
+ *
+ * Schema versions only grow: never edit a shipped `version(n)` step, add a new one.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { CaseState, RelayEvent } from '../../../src-common/domain';
+
+export type StoredEvent = RelayEvent & {
+  /** the hub's sequence number once the hub has it, else null */
+  hubSeq: number | null;
+  /** local arrival order at this station */
+  lseq: number;
+};
+
+export type StoredCase = CaseState & {
+  ownerId: string;
+  /** dueAt, or a far-future key so cases without a deadline sort last and stay indexed */
+  dueKey: string;
+  terms: string[];
+};
+
+export interface OutboxRow {
+  eventId: string;
+  lseq: number;
+  queuedAt: string;
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export interface CounterRow {
+  key: string;
+  n: number;
+}
+
+export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
+export const DEFAULT_DB_NAME = 'relay-desk';
+
+export class RelayDb extends Dexie {
+  events!: Table<StoredEvent, string>;
+  cases!: Table<StoredCase, string>;
+  outbox!: Table<OutboxRow, string>;
+  settings!: Table<SettingRow, string>;
+  counters!: Table<CounterRow, string>;
+
+  constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
+    super(name, { chromeTransactionDurability: 'strict', ...options });
+    this.version(1).stores({
+      events: 'id, caseId, [stationId+seq], lseq, hubSeq',
+      cases: [
+        'id',
+        'caseNo',
+        'updatedAt',
+        'receivedAt',
+        'dueKey',
+        'department',
+        '[status+updatedAt]',
+        '[status+receivedAt]',
+        '[status+dueKey]',
+        '[urgency+updatedAt]',
+        '[urgency+receivedAt]',
+        '[nature+updatedAt]',
+        '[nature+receivedAt]',
+        '[category+updatedAt]',
+        '[category+receivedAt]',
+        '[ownerId+updatedAt]',
+        '[ownerId+receivedAt]',
+        '*terms',
+      ].join(', '),
+      outbox: 'eventId, lseq',
+      settings: 'key',
+      counters: 'key',
+    });
+  }
+}

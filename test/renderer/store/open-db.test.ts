@@ -1,0 +1,275 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { foldCase, type RelayEvent } from '../../../src-common/domain';
+import { RelayDb } from '../../../src-renderer/src/store/db';
+import { classifyOpenError, OpenFailure, openDb, rescueRead } from '../../../src-renderer/src/store/open-db';
+import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
+import { queryCasePage } from '../../../src-renderer/src/store/list-query';
+import { recordCommands } from '../../../src-renderer/src/store/record';
+import { fullLifecycle, H12345, stationOf } from '../../domain/fixtures';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+beforeEach(() => {
+  // Dexie reports blocked upgrades and version changes on the console; keep the output clean
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function openRaw(factory: IDBFactory, name: string, version: number, upgrade?: (db: IDBDatabase, tx: IDBTransaction) => void): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = factory.open(name, version);
+    req.onupgradeneeded = () => upgrade?.(req.result, req.transaction!);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('raw open blocked'));
+  });
+}
+
+describe('classifyOpenError', () => {
+  const samples: Array<[string, unknown, string]> = [
+    ['Chromium: corrupt LevelDB', { name: 'UnknownError', message: 'Internal error opening backing store for indexedDB.open.' }, 'corrupt'],
+    ['the same, wrapped by Dexie', { name: 'OpenFailedError', message: 'UnknownError Internal error opening backing store for indexedDB.open.', inner: { name: 'UnknownError', message: 'Internal error opening backing store for indexedDB.open.' } }, 'corrupt'],
+    ['"UnknownError: Internal error opening backing store" as one string', new Error('UnknownError: Internal error opening backing store'), 'corrupt'],
+    ['a blocked upgrade', Object.assign(new Error('database upgrade blocked'), { name: 'BlockedError' }), 'blocked'],
+    ['a newer database on disk', { name: 'VersionError', message: 'The requested version (10) is less than the existing version (20).' }, 'tooNew'],
+    ['the same, wrapped by Dexie', { name: 'OpenFailedError', message: 'VersionError The requested version (10) is less than the existing version (20).', inner: { name: 'VersionError', message: 'The requested version (10) is less than the existing version (20).' } }, 'tooNew'],
+    ['a full disk', { name: 'QuotaExceededError', message: 'The quota has been exceeded.' }, 'quota'],
+    ['a full disk, wrapped by Dexie', { name: 'OpenFailedError', message: 'QuotaExceededError The quota has been exceeded.', inner: { name: 'QuotaExceededError', message: 'The quota has been exceeded.' } }, 'quota'],
+    ['an aborted upgrade', { name: 'AbortError', message: 'Version change transaction was aborted in upgradeneeded event handler.' }, 'unknown'],
+    ['a plain string', 'something odd', 'unknown'],
+    ['nothing at all', undefined, 'unknown'],
+    ['null', null, 'unknown'],
+  ];
+
+  it.each(samples)('%s', (_what, error, kind) => {
+    const failure = classifyOpenError(error);
+    expect(failure).toBeInstanceOf(OpenFailure);
+    expect(failure.kind).toBe(kind);
+    expect(failure.message).toMatch(CJK);
+    expect(failure.name).toBe('OpenFailure');
+  });
+
+  it('keeps the original words in the detail for the support log', () => {
+    const failure = classifyOpenError({ name: 'UnknownError', message: 'Internal error opening backing store for indexedDB.open.' });
+    expect(failure.detail).toContain('UnknownError');
+    expect(failure.detail).toContain('Internal error opening backing store');
+    expect(classifyOpenError('something odd').detail).toContain('something odd');
+  });
+
+  it('each kind has its own message', () => {
+    const messages = new Set(samples.map(([, e]) => classifyOpenError(e).message));
+    expect(messages.size).toBe(new Set(samples.map(([, , k]) => k)).size);
+  });
+
+  it('classifies a real VersionError from IndexedDB', async () => {
+    const factory = new IDBFactory();
+    (await openRaw(factory, 'v', 20)).close();
+    const error = await openRaw(factory, 'v', 10).catch((e: unknown) => e);
+    expect((error as DOMException).name).toBe('VersionError');
+    expect(classifyOpenError(error).kind).toBe('tooNew');
+  });
+});
+
+describe('openDb', () => {
+  it('opens a new database', async () => {
+    const db = new RelayDb('fresh', { indexedDB: new IDBFactory(), IDBKeyRange });
+    expect(await openDb(db, 50)).toBe(db);
+    expect(db.isOpen()).toBe(true);
+    db.close();
+  });
+
+  it('reports a blocked upgrade when an older connection will not close', async () => {
+    const factory = new IDBFactory();
+    // an old window: version 1 of the database, deaf to requests to close
+    const old = await openRaw(factory, 'desk', 1);
+    old.onversionchange = null;
+    const db = new RelayDb('desk', { indexedDB: factory, IDBKeyRange });
+    const started = Date.now();
+    const error = await openDb(db, 80).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenFailure);
+    expect((error as OpenFailure).kind).toBe('blocked');
+    expect((error as OpenFailure).message).toMatch(/另一个窗口/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    // once the old window lets go, the upgrade goes through
+    old.close();
+    await db.open();
+    expect(db.isOpen()).toBe(true);
+    expect(db.verno).toBe(1);
+    db.close();
+  });
+
+  it('an open desk gives way when a newer version asks, instead of blocking it', async () => {
+    const factory = new IDBFactory();
+    const db = await openDb(new RelayDb('desk', { indexedDB: factory, IDBKeyRange }), 50);
+    const newer = await openRaw(factory, 'desk', 1000); // rejects if blocked
+    expect(newer.version).toBe(1000);
+    expect(db.isOpen()).toBe(false);
+    newer.close();
+  });
+});
+
+describe('a database written by an earlier build opens and keeps its data', () => {
+  // the v1 layout as shipped (Dexie stores version n as IndexedDB version n*10)
+  const V1: Record<string, { key: string; indexes: Array<[string, string | string[], boolean?]> }> = {
+    events: { key: 'id', indexes: [['caseId', 'caseId'], ['[stationId+seq]', ['stationId', 'seq']], ['lseq', 'lseq'], ['hubSeq', 'hubSeq']] },
+    cases: {
+      key: 'id',
+      indexes: [
+        ['caseNo', 'caseNo'], ['updatedAt', 'updatedAt'], ['receivedAt', 'receivedAt'], ['dueKey', 'dueKey'], ['department', 'department'],
+        ['[status+updatedAt]', ['status', 'updatedAt']], ['[status+receivedAt]', ['status', 'receivedAt']], ['[status+dueKey]', ['status', 'dueKey']],
+        ['[urgency+updatedAt]', ['urgency', 'updatedAt']], ['[urgency+receivedAt]', ['urgency', 'receivedAt']],
+        ['[nature+updatedAt]', ['nature', 'updatedAt']], ['[nature+receivedAt]', ['nature', 'receivedAt']],
+        ['[category+updatedAt]', ['category', 'updatedAt']], ['[category+receivedAt]', ['category', 'receivedAt']],
+        ['[ownerId+updatedAt]', ['ownerId', 'updatedAt']], ['[ownerId+receivedAt]', ['ownerId', 'receivedAt']],
+        ['terms', 'terms', true],
+      ],
+    },
+    outbox: { key: 'eventId', indexes: [['lseq', 'lseq']] },
+    settings: { key: 'key', indexes: [] },
+    counters: { key: 'key', indexes: [] },
+  };
+
+  async function seedRaw(factory: IDBFactory, name: string, version: number, withIndexes: boolean) {
+    const script = fullLifecycle();
+    const events = script.events.map((e, i) => ({ ...e, hubSeq: i + 1, lseq: i + 1 }));
+    const row = toStoredCase(foldCase(script.events)!);
+    const raw = await openRaw(factory, name, version, (idb) => {
+      for (const [store, spec] of Object.entries(V1)) {
+        const os = idb.createObjectStore(store, { keyPath: spec.key });
+        if (withIndexes) for (const [index, path, multi] of spec.indexes) os.createIndex(index, path, { multiEntry: Boolean(multi) });
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction(Object.keys(V1), 'readwrite');
+      for (const e of events) tx.objectStore('events').put(e);
+      tx.objectStore('cases').put(row);
+      tx.objectStore('settings').put({ key: 'station:seq', value: 0 });
+      tx.objectStore('counters').put({ key: 'cases:total', n: 1 });
+      tx.objectStore('counters').put({ key: 'cases:status:closed', n: 1 });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    raw.close();
+    return { events, row, caseId: script.caseId };
+  }
+
+  it('the v1 layout written by bare IndexedDB is read by RelayDb, indexes and all', async () => {
+    const factory = new IDBFactory();
+    const seeded = await seedRaw(factory, 'old-desk', 10, true);
+    const db = await openDb(new RelayDb('old-desk', { indexedDB: factory, IDBKeyRange }), 50);
+    expect(db.verno).toBe(1);
+    expect(await db.events.count()).toBe(9);
+    expect(await db.events.orderBy('lseq').primaryKeys()).toEqual(seeded.events.map((e) => e.id));
+    expect(toCaseState((await db.cases.get(seeded.caseId))!)).toEqual(toCaseState(seeded.row));
+    expect(await db.counters.get('cases:total')).toEqual({ key: 'cases:total', n: 1 });
+    const page = await queryCasePage(db, { status: 'closed', search: '停水' }, { key: 'updatedAt', dir: 'desc' });
+    expect(page.rows.map((r) => r.id)).toEqual([seeded.caseId]);
+    // and it can be written to
+    const desk = stationOf(H12345, 'hotline12345');
+    const [note] = await recordCommands(db, { station: desk }, [{ caseId: seeded.caseId, type: 'case.noteAdded', payload: { text: '回访后补记' } }]);
+    expect((note as RelayEvent).seq).toBe(1);
+    expect((await db.cases.get(seeded.caseId))!.noteCount).toBe(1);
+    db.close();
+  });
+
+  it('an older native version with the stores but no indexes is upgraded in place, rows kept', async () => {
+    const factory = new IDBFactory();
+    const seeded = await seedRaw(factory, 'older-desk', 1, false);
+    const db = await openDb(new RelayDb('older-desk', { indexedDB: factory, IDBKeyRange }), 50);
+    expect(await db.events.count()).toBe(9);
+    expect(await db.events.where('caseId').equals(seeded.caseId).count()).toBe(9);
+    expect((await db.cases.where('[status+updatedAt]').between(['closed', ''], ['closed', '\uffff']).toArray()).map((c) => c.id)).toEqual([seeded.caseId]);
+    expect(await db.cases.where('terms').equals('停水').primaryKeys()).toEqual([seeded.caseId]);
+    db.close();
+  });
+});
+
+describe('rescueRead', () => {
+  it('reads every store of a database, row by row, without Dexie', async () => {
+    const factory = new IDBFactory();
+    const db = new RelayDb('rescue-me', { indexedDB: factory, IDBKeyRange });
+    const script = fullLifecycle();
+    await db.open();
+    const { applyExternalEvents } = await import('../../../src-renderer/src/store/apply-external');
+    await applyExternalEvents(db, script.events.map((event, i) => ({ event, hubSeq: i + 1 })));
+    const expected = {
+      events: await db.events.toArray(),
+      cases: await db.cases.toArray(),
+      outbox: await db.outbox.toArray(),
+      settings: await db.settings.toArray(),
+      counters: await db.counters.toArray(),
+    };
+    db.close();
+
+    const rescued = await rescueRead('rescue-me', factory);
+    expect(rescued.unreadable).toEqual([]);
+    expect(Object.keys(rescued.stores).sort()).toEqual(['cases', 'counters', 'events', 'outbox', 'settings']);
+    expect(rescued.stores).toEqual(expected);
+    expect(rescued.stores.events).toHaveLength(9);
+  });
+
+  it('reads while the desk still has the database open', async () => {
+    const factory = new IDBFactory();
+    const db = await openDb(new RelayDb('busy', { indexedDB: factory, IDBKeyRange }), 50);
+    await db.settings.put({ key: 'station', value: { stationId: 'p110-x' } });
+    const rescued = await rescueRead('busy', factory);
+    expect(rescued.stores.settings).toEqual([{ key: 'station', value: { stationId: 'p110-x' } }]);
+    db.close();
+  });
+
+  it('lists a store it cannot read and goes on with the others', async () => {
+    const later = (fn: () => void) => setTimeout(fn, 0);
+    const fakeDb = {
+      objectStoreNames: ['events', 'cases', 'settings'],
+      transaction(store: string) {
+        if (store === 'cases') throw Object.assign(new Error('Internal error reading backing store'), { name: 'UnknownError' });
+        return {
+          objectStore: () => ({
+            getAll() {
+              const req: { result?: unknown; onsuccess?: () => void } = {};
+              later(() => {
+                req.result = [{ store }];
+                req.onsuccess?.();
+              });
+              return req;
+            },
+          }),
+        };
+      },
+      close: vi.fn(),
+    };
+    const factory = {
+      open() {
+        const req: { result?: unknown; onsuccess?: () => void } = {};
+        later(() => {
+          req.result = fakeDb;
+          req.onsuccess?.();
+        });
+        return req;
+      },
+    } as unknown as IDBFactory;
+    const rescued = await rescueRead('damaged', factory);
+    expect(rescued.stores).toEqual({ events: [{ store: 'events' }], settings: [{ store: 'settings' }] });
+    expect(rescued.unreadable).toEqual([{ store: 'cases', error: 'Internal error reading backing store' }]);
+    expect(fakeDb.close).toHaveBeenCalledOnce();
+  });
+
+  it('reports a database it cannot open at all', async () => {
+    const factory = {
+      open() {
+        const req: { error?: unknown; onerror?: () => void } = {};
+        setTimeout(() => {
+          req.error = Object.assign(new Error('Internal error opening backing store for indexedDB.open.'), { name: 'UnknownError' });
+          req.onerror?.();
+        }, 0);
+        return req;
+      },
+    } as unknown as IDBFactory;
+    const rescued = await rescueRead('broken', factory);
+    expect(rescued.stores).toEqual({});
+    expect(rescued.unreadable).toEqual([{ store: '*', error: 'Internal error opening backing store for indexedDB.open.' }]);
+  });
+});

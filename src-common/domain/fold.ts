@@ -186,7 +186,18 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
     case 'case.closed':
       return { ...state, status: 'closed', closedAt: event.at, awaiting: null, dueAt: null };
     case 'case.reopened':
-      return { ...state, status: 'pending', closedAt: null, feedback: null, callback: null };
+      // pending again: back with whoever assigned it (a department cannot assign), or with
+      // its owner if it was never assigned (a police matter stays with 110)
+      return {
+        ...state,
+        status: 'pending',
+        owner: state.assignment?.by ?? state.owner,
+        awaiting: null,
+        dueAt: null,
+        closedAt: null,
+        feedback: null,
+        callback: null,
+      };
     case 'case.callJoined':
       return { ...state, joinedCalls: state.joinedCalls + 1 };
   }

@@ -10,3 +10,5 @@ export * from './time-limits';
 export * from './search-terms';
 export * from './intake';
 export * from './catalogue';
+export * from './permissions';
+export * from './canonical-json';

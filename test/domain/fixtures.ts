@@ -93,7 +93,7 @@ export class CaseScript {
       type,
       payload,
     }) as RelayEvent<T>;
-    this.events.push(event);
+    this.events.push(event as RelayEvent);
     return event;
   }
 

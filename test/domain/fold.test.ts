@@ -256,6 +256,22 @@ describe('counts and side paths', () => {
     expect(foldStrict(s.events)).toMatchObject({ status: 'pending', closedAt: null, feedback: null, callback: null });
   });
 
+  it('a case reopened after the full road is pending with 12345, who can assign it again', () => {
+    // "pending" means: in its owner's hands, awaiting transfer or assignment. The department
+    // that reported cannot assign; the hotline that assigned it owns it again.
+    const s = fullLifecycle();
+    s.add(H12345, 'case.reopened', { reason: '群众反映再次停水' }, 300);
+    const reopened = foldStrict(s.events);
+    expect(reopened).toMatchObject({ status: 'pending', owner: H12345, awaiting: null, dueAt: null, closedAt: null });
+    s.add(H12345, 'case.assigned', { lead: TO_WATER, ackDueBy: s.t(330), feedbackDueBy: s.t(900) }, 301);
+    const again = foldStrict(s.events);
+    expect(again.assignment!.by).toEqual(H12345);
+    expect(again.owner).toEqual(H12345);
+    expect(again.assignmentCount).toBe(2);
+    s.add(WATER, 'case.returned', { reason: '已处理过，非本单位问题', station: WATER }, 302);
+    expect(foldStrict(s.events)).toMatchObject({ status: 'returned', owner: H12345 });
+  });
+
   it('a shift handover is not a case event', () => {
     const s = new CaseScript();
     const h = s.add(P110, 'shift.handover', { shiftStart: s.t(-480), shiftEnd: s.t(0), outgoing: ['王强'], sheet: {} }, 0);

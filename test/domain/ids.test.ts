@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Ids from '../../src-common/domain/ids';
 
-type IdsModule = typeof import('../../src-common/domain/ids');
+type IdsModule = typeof Ids;
 let ids: IdsModule;
 
 // ulid() keeps the last time and random part in module state (that is what makes it

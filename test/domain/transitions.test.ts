@@ -57,7 +57,7 @@ function attempt<T extends EventType>(name: string, type: T, payload: (s: CaseSc
     name,
     make: (s) => {
       const probe = new CaseScript(s.start, s.caseId);
-      return probe.add(by, type, payload(s) as never, 500);
+      return probe.add(by, type, payload(s) as never, 500) as RelayEvent;
     },
   };
 }

@@ -9,7 +9,8 @@ import { IntakeScreen } from '../screens/IntakeScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { readCounters } from '../store/counters';
 import { shell } from '../shell';
-import { useDesk, type Route } from './desk-store';
+import { onRecorded, useDesk, type Route } from './desk-store';
+import { startSync } from '../sync/sync-service';
 
 const NAV: Array<{ route: Route; label: string; key: string }> = [
   { route: { name: 'intake' }, label: '接报登记', key: 'F2' },
@@ -44,6 +45,15 @@ export function Workspace() {
       offClick();
     };
   }, [navigate]);
+
+  useEffect(() => {
+    const loop = startSync(db);
+    const off = onRecorded(() => loop.notifyLocalChange());
+    return () => {
+      off();
+      loop.stop();
+    };
+  }, [db]);
 
   useEffect(() => {
     let live = true;

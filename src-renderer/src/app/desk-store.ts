@@ -51,7 +51,10 @@ interface DeskState {
   setStation(station: Station | null): void;
   navigate(route: Route): void;
   setRouteFromHash(): void;
+  /** something was read in (pull, import): views read again */
   dataChanged(): void;
+  /** this desk recorded something: views read again and the sync loop is told */
+  recorded(): void;
   setCounters(counters: Record<string, number>): void;
   setPersist(p: PersistState): void;
   toast(kind: Toast['kind'], text: string): void;
@@ -59,6 +62,11 @@ interface DeskState {
 }
 
 let toastSeq = 0;
+const recordListeners = new Set<() => void>();
+export function onRecorded(listener: () => void): () => void {
+  recordListeners.add(listener);
+  return () => recordListeners.delete(listener);
+}
 
 export const useDesk = create<DeskState>((set) => ({
   db: null,
@@ -77,6 +85,10 @@ export const useDesk = create<DeskState>((set) => ({
   },
   setRouteFromHash: () => set({ route: parseHash(location.hash) }),
   dataChanged: () => set((s) => ({ dataVersion: s.dataVersion + 1 })),
+  recorded: () => {
+    set((s) => ({ dataVersion: s.dataVersion + 1 }));
+    for (const listener of recordListeners) listener();
+  },
   setCounters: (counters) => set({ counters }),
   setPersist: (persist) => set({ persist }),
   toast: (kind, text) => {

@@ -332,6 +332,11 @@ const api = {
     return out;
   },
 
+  /** Cases held in the app's database (to reuse a kept profile). */
+  async caseCount(): Promise<number> {
+    return appDb().cases.count();
+  },
+
   /** Close every connection, so the app can open the database after navigation. */
   close(): void {
     closeAll();

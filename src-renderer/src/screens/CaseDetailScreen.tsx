@@ -76,7 +76,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
     try {
       await recordCommands(db, { station }, commands);
       useDesk.getState().toast('ok', done);
-      useDesk.getState().dataChanged();
+      useDesk.getState().recorded();
       return true;
     } catch (e) {
       const msg = e instanceof DomainError || e instanceof ValidationError ? e.message : `保存失败：${String((e as Error)?.message ?? e)}`;

@@ -79,7 +79,7 @@ export function IntakeScreen() {
       const events = await recordCommands(db, { station }, intakeCommands(full, station, caseNo));
       const transferred = events.some((e) => e.type === 'case.transferred');
       useDesk.getState().toast('ok', `已保存 ${caseNo}${transferred ? '，已转办，等待发送' : ''}`);
-      useDesk.getState().dataChanged();
+      useDesk.getState().recorded();
       setLastSaved({ caseId: events[0]!.caseId, caseNo, transferred });
       setDraft(emptyDraft(station));
       setWantTransfer(true);

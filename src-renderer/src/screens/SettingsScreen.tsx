@@ -7,6 +7,7 @@ import { applyTheme, loadTheme, type ThemeChoice } from '../app/theme';
 import { shell } from '../shell';
 import { exportBackup, importBackup } from '../store/backup';
 import { fillDemoData } from '../store/demo-fill';
+import { HubPanel } from './HubPanel';
 
 function backupName(stationId: string): string {
   const d = new Date();
@@ -66,7 +67,7 @@ export function SettingsScreen() {
     try {
       const result = await importBackup(db, await file.text());
       setImportMessage({ ok: true, text: `导入完成：新增 ${result.added} 条记录，已有 ${result.alreadyHeld} 条，涉及 ${result.casesTouched} 件工单${result.requeued ? `，${result.requeued} 条重新排队待发送` : ''}。` });
-      useDesk.getState().dataChanged();
+      useDesk.getState().recorded();
     } catch (e) {
       setImportMessage({ ok: false, text: `导入失败，本机数据未作任何改动：${String((e as Error)?.message ?? e)}` });
     } finally {
@@ -81,7 +82,7 @@ export function SettingsScreen() {
     try {
       await fillDemoData(db, station, { count: demoCount, seed: Date.now() % 100000, onProgress: (p) => setProgress(p.cases / p.totalCases) });
       toast('ok', `已生成 ${demoCount} 件演示工单`);
-      useDesk.getState().dataChanged();
+      useDesk.getState().recorded();
     } catch (e) {
       toast('error', `生成失败：${String((e as Error)?.message ?? e)}`);
     } finally {
@@ -110,6 +111,8 @@ export function SettingsScreen() {
           {operatorError && <span className="error">{operatorError}</span>}
         </div>
       </section>
+
+      <HubPanel />
 
       <section className="panel" aria-label="显示">
         <h2>显示</h2>

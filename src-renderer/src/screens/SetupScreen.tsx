@@ -12,12 +12,13 @@ export function SetupScreen() {
   const [district, setDistrict] = useState('');
   const [operator, setOperator] = useState('');
   const [countyMode, setCountyMode] = useState(false);
+  const [stationId, setStationId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const candidate = { stationId: newStationId(role || 'st'), name, role: role || undefined, district, operator, countyMode };
+    const candidate = { stationId: stationId.trim() || newStationId(role || 'st'), name, role: role || undefined, district, operator, countyMode };
     const parsed = StationSchema.safeParse(candidate);
     if (!parsed.success) {
       const next: Record<string, string> = {};
@@ -64,6 +65,11 @@ export function SetupScreen() {
             <label htmlFor="setup-operator" className="req">当班值班员</label>
             <input id="setup-operator" type="text" value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="姓名或工号" />
             {errors.operator && <span className="error">{errors.operator}</span>}
+          </div>
+          <div className={`field ${errors.stationId ? 'invalid' : ''}`}>
+            <label htmlFor="setup-station-id">站点编号（可选）</label>
+            <input id="setup-station-id" type="text" value={stationId} onChange={(e) => setStationId(e.target.value)} placeholder="中心已登记本站时填写；留空则自动生成" />
+            {errors.stationId && <span className="error">{errors.stationId}</span>}
           </div>
           {role === 'police110' && (
             <label className="checks">

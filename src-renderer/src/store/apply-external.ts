@@ -4,7 +4,7 @@
  * skipped; the same id with different content is refused. Every case touched is folded again
  * from all its events, in the one fold order, in the same transaction.
  */
-import { foldCase, parseEvent, type RelayEvent } from '../../../src-common/domain';
+import { canonicalJson, foldCase, parseEvent, type RelayEvent } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
 import type { RelayDb, StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
@@ -22,18 +22,12 @@ export interface ApplyResult {
   casesTouched: number;
 }
 
+/** Kept here for existing importers; the one definition lives in src-common/domain. */
+export { canonicalJson };
+
 /** Content equality of two events, ignoring local bookkeeping. */
 export function sameEventContent(a: RelayEvent, b: RelayEvent): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([k, v]) => v !== undefined && k !== 'hubSeq' && k !== 'lseq')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export class ConflictingEventError extends Error {

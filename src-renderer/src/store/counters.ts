@@ -10,6 +10,7 @@ export const COUNTER = {
   status: (s: Status) => `cases:status:${s}`,
   outbox: 'outbox',
   urgentOpen: 'cases:urgentOpen',
+  rejected: 'outbox:rejected',
 } as const;
 
 export class CounterDelta {

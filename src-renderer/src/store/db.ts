@@ -31,6 +31,14 @@ export interface OutboxRow {
   queuedAt: string;
 }
 
+/** An event the hub refused for good: kept (never deleted) and shown to the operator. */
+export interface RejectedRow {
+  eventId: string;
+  code: string;
+  reason: string;
+  at: string;
+}
+
 export interface SettingRow {
   key: string;
   value: unknown;
@@ -50,6 +58,7 @@ export class RelayDb extends Dexie {
   outbox!: Table<OutboxRow, string>;
   settings!: Table<SettingRow, string>;
   counters!: Table<CounterRow, string>;
+  rejected!: Table<RejectedRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -78,6 +87,10 @@ export class RelayDb extends Dexie {
       outbox: 'eventId, lseq',
       settings: 'key',
       counters: 'key',
+    });
+    // v2 (part 2, sync): events the hub refused for good
+    this.version(2).stores({
+      rejected: 'eventId, at',
     });
   }
 }

@@ -9,6 +9,8 @@ import { recordCommands } from '../../../src-renderer/src/store/record';
 import { fullLifecycle, H12345, stationOf } from '../../domain/fixtures';
 
 const CJK = /[\u4e00-\u9fff]/;
+/** the schema version this build declares (not opened, nothing written) */
+const CURRENT = new RelayDb('probe', { indexedDB: new IDBFactory(), IDBKeyRange }).verno;
 
 beforeEach(() => {
   // Dexie reports blocked upgrades and version changes on the console; keep the output clean
@@ -97,7 +99,7 @@ describe('openDb', () => {
     old.close();
     await db.open();
     expect(db.isOpen()).toBe(true);
-    expect(db.verno).toBe(1);
+    expect(db.verno).toBe(CURRENT);
     db.close();
   });
 
@@ -156,11 +158,15 @@ describe('a database written by an earlier build opens and keeps its data', () =
     return { events, row, caseId: script.caseId };
   }
 
-  it('the v1 layout written by bare IndexedDB is read by RelayDb, indexes and all', async () => {
+  it('the v1 layout written by bare IndexedDB is upgraded to the current version, rows and indexes kept', async () => {
+    expect(CURRENT).toBeGreaterThanOrEqual(1);
     const factory = new IDBFactory();
     const seeded = await seedRaw(factory, 'old-desk', 10, true);
     const db = await openDb(new RelayDb('old-desk', { indexedDB: factory, IDBKeyRange }), 50);
-    expect(db.verno).toBe(1);
+    expect(db.verno).toBe(CURRENT);
+    // every store this build declares is there, the old ones with their rows
+    for (const table of db.tables) await expect(table.count(), table.name).resolves.toBeGreaterThanOrEqual(0);
+    expect(db.tables.map((t) => t.name)).toEqual(expect.arrayContaining(Object.keys(V1)));
     expect(await db.events.count()).toBe(9);
     expect(await db.events.orderBy('lseq').primaryKeys()).toEqual(seeded.events.map((e) => e.id));
     expect(toCaseState((await db.cases.get(seeded.caseId))!)).toEqual(toCaseState(seeded.row));
@@ -195,18 +201,14 @@ describe('rescueRead', () => {
     await db.open();
     const { applyExternalEvents } = await import('../../../src-renderer/src/store/apply-external');
     await applyExternalEvents(db, script.events.map((event, i) => ({ event, hubSeq: i + 1 })));
-    const expected = {
-      events: await db.events.toArray(),
-      cases: await db.cases.toArray(),
-      outbox: await db.outbox.toArray(),
-      settings: await db.settings.toArray(),
-      counters: await db.counters.toArray(),
-    };
+    const expected: Record<string, unknown[]> = {};
+    for (const table of db.tables) expected[table.name] = await table.toArray();
     db.close();
 
     const rescued = await rescueRead('rescue-me', factory);
     expect(rescued.unreadable).toEqual([]);
-    expect(Object.keys(rescued.stores).sort()).toEqual(['cases', 'counters', 'events', 'outbox', 'settings']);
+    expect(Object.keys(rescued.stores).sort()).toEqual(db.tables.map((t) => t.name).sort());
+    expect(Object.keys(rescued.stores)).toEqual(expect.arrayContaining(['cases', 'counters', 'events', 'outbox', 'settings']));
     expect(rescued.stores).toEqual(expected);
     expect(rescued.stores.events).toHaveLength(9);
   });

@@ -1,0 +1,50 @@
+/**
+ * The hub's one view of its database: plain SQL with positional parameters ($1, $2 ...),
+ * run directly or inside a transaction. Two drivers implement it (embedded PGlite, and a
+ * PostgreSQL pool), so nothing else in the hub depends on which engine runs underneath.
+ *
+ * Values: text and numbers go in as parameters; int8 columns come back as JS numbers (hub
+ * sequence numbers stay far below 2^53), timestamptz as Date.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** Run fn in one transaction: commit when it resolves, roll back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The key of the advisory lock every writing transaction of the sync log takes first
+ * (pushes and station registration), so hub sequence numbers are assigned in commit order.
+ * ('RELAY' in ASCII.)
+ */
+export const SYNC_LOCK_KEY = 0x52454c4159;
+
+export async function takeSyncLock(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
+}
+
+/** "$1, $2, ..." for n parameters starting at `from`. */
+export function placeholders(n: number, from = 1): string {
+  return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
+}
+
+/** Multi-row VALUES: "($1, $2), ($3, $4)" for rows of `width` parameters. */
+export function valuesRows(rows: number, width: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) out.push(`(${placeholders(width, r * width + 1)})`);
+  return out.join(', ');
+}
+
+/** PostgreSQL text cannot hold U+0000; free text from clients is stored without it. */
+export function storableText(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+}

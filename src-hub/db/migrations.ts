@@ -1,0 +1,129 @@
+/**
+ * The hub's schema, as numbered migrations applied in order, each in its own transaction,
+ * recorded in schema_migrations. The same SQL runs on PGlite and on PostgreSQL.
+ *
+ * ONLY EVER APPEND to MIGRATIONS: a migration that has run somewhere is never edited,
+ * reordered or removed. A change is a new migration at the end.
+ */
+import { takeSyncLock, type Database } from './database';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'stations, events, cases, audience',
+    sql: `
+      -- the registered stations; a station is never deleted, only revoked
+      CREATE TABLE stations (
+        station_id  text PRIMARY KEY,
+        name        text NOT NULL,
+        role        text NOT NULL,
+        district    text NOT NULL,
+        department  text,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        revoked_at  timestamptz
+      );
+
+      -- bearer tokens, stored as sha256 hex of the token; rotating revokes the old ones
+      CREATE TABLE station_tokens (
+        token_hash  text PRIMARY KEY,
+        station_id  text NOT NULL REFERENCES stations (station_id),
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        revoked_at  timestamptz
+      );
+      CREATE INDEX station_tokens_station ON station_tokens (station_id);
+
+      -- the log: every accepted event, numbered by hub_seq in commit order
+      CREATE TABLE events (
+        hub_seq      bigint PRIMARY KEY,
+        event_id     text NOT NULL UNIQUE,
+        case_id      text NOT NULL,
+        station_id   text NOT NULL,
+        seq          bigint NOT NULL,
+        type         text NOT NULL,
+        at           text NOT NULL,
+        -- canonical JSON of the validated event (src-common/domain/canonical-json.ts)
+        content      text NOT NULL,
+        received_at  timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (station_id, seq)
+      );
+      CREATE INDEX events_case ON events (case_id, hub_seq);
+
+      -- one row per case the hub has heard of; origin_* from the event that opened it
+      -- (case.created, or shift.handover for a handover sheet)
+      CREATE TABLE cases (
+        case_id            text PRIMARY KEY,
+        first_hub_seq      bigint NOT NULL,
+        origin_station_id  text,
+        origin_district    text,
+        origin_hub_seq     bigint
+      );
+
+      -- every hand-over target named by a transfer (to) or an assignment (lead, assisting)
+      CREATE TABLE handover_targets (
+        hub_seq     bigint NOT NULL,
+        ordinal     integer NOT NULL,
+        case_id     text NOT NULL,
+        kind        text NOT NULL,
+        station_id  text,
+        department  text,
+        PRIMARY KEY (hub_seq, ordinal)
+      );
+      CREATE INDEX handover_targets_case ON handover_targets (case_id);
+
+      -- who may see which case, from which hub_seq on (see src-hub/sync/audience.ts)
+      CREATE TABLE case_audience (
+        station_id   text NOT NULL,
+        case_id      text NOT NULL,
+        granted_seq  bigint NOT NULL,
+        PRIMARY KEY (station_id, case_id)
+      );
+      CREATE INDEX case_audience_grant ON case_audience (station_id, granted_seq);
+
+      -- per station: every seq up to contiguous_seq is held
+      CREATE TABLE station_progress (
+        station_id      text PRIMARY KEY,
+        contiguous_seq  bigint NOT NULL
+      );
+
+      -- events refused at push (conflicting content, seq taken, invalid): kept for audit
+      CREATE TABLE refused_events (
+        id           bigserial PRIMARY KEY,
+        received_at  timestamptz NOT NULL DEFAULT now(),
+        station_id   text NOT NULL,
+        event_id     text,
+        code         text NOT NULL,
+        reason       text NOT NULL,
+        content      text NOT NULL
+      );
+      CREATE INDEX refused_events_event ON refused_events (event_id);
+    `,
+  },
+];
+
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const applied: number[] = [];
+  for (const m of migrations) {
+    const ran = await db.transaction(async (tx) => {
+      // one migrator at a time (two hubs starting together on one PostgreSQL)
+      await takeSyncLock(tx);
+      await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version     integer PRIMARY KEY,
+        name        text NOT NULL,
+        applied_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (done.length > 0) return false;
+      await tx.query(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (ran) applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,72 @@
+/**
+ * The PostgreSQL driver: a pg Pool. With `schema`, every connection works in that schema
+ * (created if missing), which is how tests get a fresh database per file.
+ */
+import pg from 'pg';
+import type { Database, Queryable, Row } from './database';
+
+const INT8 = 20;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PgOptions {
+  connectionString: string;
+  schema?: string;
+  max?: number;
+}
+
+export async function openPostgres(options: PgOptions): Promise<Database> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`schema name not allowed: ${schema}`);
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  if (schema !== undefined) {
+    const setup = new pg.Client({ connectionString: options.connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    types,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // an idle connection dropped by the server must not crash the hub
+  pool.on('error', () => undefined);
+  await pool.query('SELECT 1');
+
+  return {
+    kind: 'postgres',
+    query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+      (await pool.query<R>(sql, params ? [...params] : undefined)).rows,
+    transaction: async <T>(fn: (tx: Queryable) => Promise<T>) => {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+            (await client.query<R>(sql, params ? [...params] : undefined)).rows,
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * HTTP to the hub: the only code in the renderer that touches the network, called only by the
+ * sync loop. Every answer is checked against the protocol's schemas; every failure becomes a
+ * HubError that says whether trying again can help.
+ */
+import type { z } from 'zod';
+import {
+  API_PREFIX,
+  ErrorBodySchema,
+  HealthSchema,
+  PROTOCOL_VERSION,
+  PullResponseSchema,
+  PushResponseSchema,
+  StationInfoSchema,
+  type Health,
+  type PullResponse,
+  type PushResponse,
+  type StationInfo,
+} from '../../../src-common/protocol/v1';
+
+export type HubErrorKind = 'network' | 'timeout' | 'auth' | 'forbidden' | 'badRequest' | 'server' | 'protocol';
+
+const PLAIN: Record<HubErrorKind, string> = {
+  network: '无法连接市级中心（网络不通或中心未运行）',
+  timeout: '市级中心响应超时',
+  auth: '本站令牌无效或已被吊销，请向中心管理员申请新令牌',
+  forbidden: '中心拒绝了本站的请求（超出本站岗位或辖区权限）',
+  badRequest: '中心认为请求有误',
+  server: '市级中心内部错误，稍后自动重试',
+  protocol: '中心的应答格式不符合协议',
+};
+
+export class HubError extends Error {
+  constructor(
+    readonly kind: HubErrorKind,
+    readonly detail: string,
+    readonly status?: number,
+    readonly eventIds?: string[],
+  ) {
+    super(`${PLAIN[kind]}${detail ? `：${detail}` : ''}`);
+    this.name = 'HubError';
+  }
+  /** Network trouble and the hub's own faults pass; the rest needs a person. */
+  get retryable(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout' || this.kind === 'server';
+  }
+}
+
+export interface HubClientOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface HubClient {
+  health(): Promise<Health>;
+  me(): Promise<StationInfo>;
+  push(events: unknown[]): Promise<PushResponse>;
+  pull(after: string, limit: number): Promise<PullResponse>;
+}
+
+export function normalizeHubUrl(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  const parsed = new URL(trimmed);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('中心地址须以 http:// 或 https:// 开头');
+  return trimmed;
+}
+
+export function createHubClient(options: HubClientOptions): HubClient {
+  const base = normalizeHubUrl(options.baseUrl);
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+
+  async function call<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, auth = true): Promise<z.infer<S>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${API_PREFIX}${path}`, {
+        ...init,
+        signal: controller.signal,
+        headers: {
+          accept: 'application/json',
+          ...(init.body ? { 'content-type': 'application/json' } : {}),
+          ...(auth ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+      });
+    } catch (e) {
+      const aborted = (e as Error)?.name === 'AbortError';
+      throw new HubError(aborted ? 'timeout' : 'network', aborted ? '' : String((e as Error)?.message ?? e));
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      if (response.status >= 500) throw new HubError('server', `HTTP ${response.status}`, response.status);
+      throw new HubError('protocol', `HTTP ${response.status}，应答不是 JSON`, response.status);
+    }
+    if (!response.ok) {
+      const err = ErrorBodySchema.safeParse(body);
+      const message = err.success ? err.data.error.message : `HTTP ${response.status}`;
+      const ids = err.success ? err.data.error.eventIds : undefined;
+      const kind: HubErrorKind =
+        response.status === 401 ? 'auth' : response.status === 403 ? 'forbidden' : response.status >= 500 ? 'server' : response.status === 429 ? 'server' : 'badRequest';
+      throw new HubError(kind, message, response.status, ids);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new HubError('protocol', parsed.error.issues[0]?.message ?? '', response.status);
+    return parsed.data;
+  }
+
+  return {
+    health: () => call('/health', HealthSchema, {}, false),
+    me: () => call('/stations/me', StationInfoSchema),
+    push: (events) => call('/events', PushResponseSchema, { method: 'POST', body: JSON.stringify({ protocol: PROTOCOL_VERSION, events }) }),
+    pull: (after, limit) => call(`/events?after=${encodeURIComponent(after)}&limit=${limit}`, PullResponseSchema),
+  };
+}

@@ -165,6 +165,9 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
       return {
         ...state,
         status: 'feedback',
+        // the department has reported: the case goes back to whoever assigned it, for the
+        // callback and closing
+        owner: state.assignment?.by ?? state.owner,
         feedback: { result: p.result, text: p.text, at: event.at, station: p.station },
         dueAt: null,
       };

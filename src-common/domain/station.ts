@@ -11,8 +11,18 @@ export const StationSchema = z.object({
   operator: z.string().trim().min(1, '请填写值班员').max(40, '值班员姓名过长'),
   /** county mode: 110 notifies the linked unit directly instead of 12345 */
   countyMode: z.boolean().default(false),
+  /**
+   * A unit station's department (catalogue department code, e.g. "housing"): assignments to
+   * that department reach this desk. Null for other roles and for units not yet linked.
+   */
+  department: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, '部门编码不正确')
+    .nullable()
+    .default(null),
 });
-export type Station = z.infer<typeof StationSchema>;
+/** A parsed station always has `department` (null by default); a hand-built one may omit it. */
+export type Station = Omit<z.infer<typeof StationSchema>, 'department'> & { department?: string | null };
 
 /** A station id made from a random suffix: stable, unique enough, ascii. */
 export function newStationId(role: string, random: () => number = Math.random): string {

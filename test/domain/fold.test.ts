@@ -106,10 +106,10 @@ describe('the full life of a case', () => {
     expect(ackAssignment!.assignment?.acknowledgedAt).toBe(t(20));
   });
 
-  it('feedback: awaiting callback, no deadline', () => {
+  it('feedback: back with the assigner for callback and closing, no deadline', () => {
     expect(feedback).toMatchObject({
       status: 'feedback',
-      owner: WATER,
+      owner: H12345,
       dueAt: null,
       feedback: { result: 'resolved', at: t(120), station: WATER },
     });

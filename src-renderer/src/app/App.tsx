@@ -10,6 +10,7 @@ import { SetupScreen } from '../screens/SetupScreen';
 import { Workspace } from './Workspace';
 import { useDesk } from './desk-store';
 import { loadStation } from './station-settings';
+import { loadRules } from './rules';
 import { requestPersistentStorage } from './persistent-storage';
 
 type Phase = { name: 'opening' } | { name: 'failed'; failure: OpenFailure } | { name: 'ready' };
@@ -25,6 +26,7 @@ export function App() {
     openDb(db)
       .then(async (opened) => {
         const st = await loadStation(opened);
+        await loadRules(opened);
         if (cancelled) return;
         useDesk.getState().setDb(opened);
         useDesk.getState().setStation(st);

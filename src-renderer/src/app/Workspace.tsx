@@ -1,18 +1,22 @@
 /** The desk: navigation, the current screen, the status bar, toasts, global shortcuts. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { ROLE_LABELS } from '../../../src-common/domain';
+import { AlertBar } from '../components/AlertBar';
 import { StatusBar } from '../components/StatusBar';
+import { startAlertCenter } from '../alerts/alert-center';
 import { Toasts } from '../components/Toasts';
 import { CaseDetailScreen } from '../screens/CaseDetailScreen';
 import { CaseListScreen } from '../screens/CaseListScreen';
 import { IntakeScreen } from '../screens/IntakeScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
+import { WorkQueueScreen } from '../screens/WorkQueueScreen';
 import { readCounters } from '../store/counters';
 import { shell } from '../shell';
-import { onRecorded, useDesk, type Route } from './desk-store';
+import { homeRoute, onRecorded, useDesk, type Route } from './desk-store';
 import { startSync } from '../sync/sync-service';
 
 const NAV: Array<{ route: Route; label: string; key: string }> = [
+  { route: { name: 'work' }, label: '待办', key: 'F1' },
   { route: { name: 'intake' }, label: '接报登记', key: 'F2' },
   { route: { name: 'cases' }, label: '工单列表', key: 'F3' },
   { route: { name: 'settings' }, label: '数据与设置', key: 'F4' },
@@ -26,6 +30,7 @@ export function Workspace() {
   const navigate = useDesk((s) => s.navigate);
 
   useEffect(() => {
+    if (!location.hash || location.hash === '#' || location.hash === '#/') navigate(homeRoute(station.role));
     const onHash = () => useDesk.getState().setRouteFromHash();
     window.addEventListener('hashchange', onHash);
     const onKey = (e: KeyboardEvent) => {
@@ -44,7 +49,7 @@ export function Workspace() {
       window.removeEventListener('keydown', onKey);
       offClick();
     };
-  }, [navigate]);
+  }, [navigate, station.role]);
 
   useEffect(() => {
     const loop = startSync(db);
@@ -54,6 +59,16 @@ export function Workspace() {
       loop.stop();
     };
   }, [db]);
+
+  const [alertCenter, setAlertCenter] = useState<ReturnType<typeof startAlertCenter> | null>(null);
+  useEffect(() => {
+    const center = startAlertCenter(db, () => useDesk.getState().station);
+    setAlertCenter(center);
+    return () => center.stop();
+  }, [db]);
+  useEffect(() => {
+    void alertCenter?.check();
+  }, [alertCenter, dataVersion]);
 
   useEffect(() => {
     let live = true;
@@ -83,8 +98,10 @@ export function Workspace() {
           ))}
         </nav>
         <div className="spacer" />
+        <AlertBar />
       </header>
       <main className="content">
+        {route.name === 'work' && <WorkQueueScreen />}
         {route.name === 'intake' && <IntakeScreen />}
         {route.name === 'cases' && <CaseListScreen />}
         {route.name === 'case' && <CaseDetailScreen caseId={route.id} />}

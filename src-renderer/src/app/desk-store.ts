@@ -4,10 +4,11 @@
  * read again after a write.
  */
 import { create } from 'zustand';
-import type { Station } from '../../../src-common/domain';
+import type { Role, Station } from '../../../src-common/domain';
 import type { RelayDb } from '../store/db';
 
 export type Route =
+  | { name: 'work' }
   | { name: 'intake' }
   | { name: 'cases' }
   | { name: 'case'; id: string }
@@ -19,7 +20,13 @@ export function parseHash(hash: string): Route {
   if (first === 'cases' && second) return { name: 'case', id: decodeURIComponent(second) };
   if (first === 'cases') return { name: 'cases' };
   if (first === 'settings') return { name: 'settings' };
+  if (first === 'work') return { name: 'work' };
   return { name: 'intake' };
+}
+
+/** Where each role opens: on what it must act on next. A 110 desk's next act is the next call. */
+export function homeRoute(role: Role): Route {
+  return role === 'police110' ? { name: 'intake' } : { name: 'work' };
 }
 
 export function routeHash(route: Route): string {

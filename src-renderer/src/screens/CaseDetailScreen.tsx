@@ -9,26 +9,20 @@ import {
   DomainError,
   EVENT_TYPE_LABELS,
   findCategory,
-  HOTLINE_TARGET,
   loadDefaultCatalogue,
   NATURE_LABELS,
-  refusalReason,
   STATUS_LABELS,
   URGENCY_LABELS,
   ValidationError,
   VERDICT_LABELS,
-  VERDICTS,
-  transferAckDueBy,
-  type CaseState,
   type Command,
-  type Station,
-  type Verdict,
 } from '../../../src-common/domain';
 import { useDesk } from '../app/desk-store';
 import { formatTime, relativeDue } from '../app/format';
 import type { StoredCase, StoredEvent } from '../store/db';
 import { toCaseState } from '../store/projection';
 import { recordCommands } from '../store/record';
+import { CaseActions } from './CaseActions';
 import { describeEvent } from './timeline-text';
 
 export function CaseDetailScreen({ caseId }: { caseId: string }) {
@@ -154,67 +148,3 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
   );
 }
 
-function CaseActions(props: { state: CaseState; station: Station; onRecord: (commands: Command[], done: string) => Promise<boolean> }) {
-  const s = props.state;
-  const station = props.station;
-  const catalogue = loadDefaultCatalogue();
-  const [verdict, setVerdict] = useState<Verdict | ''>(s.screening?.verdict ?? '');
-  const [reason, setReason] = useState('');
-  const [threeWay, setThreeWay] = useState(false);
-  const [note, setNote] = useState('');
-  const is110 = station.role === 'police110';
-  const probe = (type: Command['type'], payload: unknown) =>
-    refusalReason(s, { v: 1, id: '', caseId: s.id, stationId: station.stationId, operator: station.operator, seq: 1, at: new Date().toISOString(), type, payload } as never);
-  const canScreen = is110 && probe('case.screened', { verdict: 'police', reason: '' }) === null;
-  const canTransfer = is110 && probe('case.transferred', { to: HOTLINE_TARGET, threeWayCall: false, note: '', ackDueBy: '' }) === null;
-  const target = station.countyMode && s.category
-    ? { kind: 'unit' as const, stationId: null, name: departmentOf(catalogue, s.category)?.name ?? '联动单位', department: departmentOf(catalogue, s.category)?.code ?? null }
-    : HOTLINE_TARGET;
-  return (
-    <section className="panel" aria-label="办理">
-      <h2>办理</h2>
-      {canScreen && (
-        <div className="grid" style={{ marginBottom: 12 }}>
-          <div className="choices" role="radiogroup" aria-label="甄别结论">
-            {VERDICTS.map((v) => (
-              <label key={v}><input type="radio" name="detail-verdict" checked={verdict === v} onChange={() => setVerdict(v)} />{VERDICT_LABELS[v]}</label>
-            ))}
-          </div>
-          <input type="text" aria-label="甄别理由" placeholder="甄别理由" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <div className="btn-row">
-            <button type="button" className="btn" disabled={!verdict} onClick={() => verdict && void props.onRecord([{ caseId: s.id, type: 'case.screened', payload: { verdict, reason } }], '已记录甄别结论')}>
-              记录甄别
-            </button>
-          </div>
-        </div>
-      )}
-      {canTransfer && (
-        <div className="grid" style={{ marginBottom: 12 }}>
-          <label className="checks"><input type="checkbox" checked={threeWay} onChange={(e) => setThreeWay(e.target.checked)} /> 已进行三方通话</label>
-          <div className="btn-row">
-            <button
-              type="button"
-              className="btn primary"
-              onClick={() =>
-                void props.onRecord(
-                  [{ caseId: s.id, type: 'case.transferred', payload: { to: target, threeWayCall: threeWay, note: '', ackDueBy: transferAckDueBy(new Date().toISOString(), s.urgency) } }],
-                  `已转办至 ${target.name}，等待发送`,
-                )
-              }
-            >
-              转办至 {target.name}
-            </button>
-          </div>
-        </div>
-      )}
-      <div className="grid">
-        <textarea aria-label="备注" placeholder="补充情况、回拨记录等" value={note} onChange={(e) => setNote(e.target.value)} style={{ minHeight: 60 }} />
-        <div className="btn-row">
-          <button type="button" className="btn" onClick={() => void props.onRecord([{ caseId: s.id, type: 'case.noteAdded', payload: { text: note } }], '已添加备注').then((ok) => ok && setNote(''))}>
-            添加备注
-          </button>
-        </div>
-      </div>
-    </section>
-  );
-}

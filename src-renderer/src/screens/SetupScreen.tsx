@@ -1,8 +1,8 @@
 /** First run: who and where this desk is. */
 import { useState, type FormEvent } from 'react';
-import { newStationId, ROLE_LABELS, ROLES, StationSchema, type Role } from '../../../src-common/domain';
+import { loadDefaultCatalogue, newStationId, ROLE_LABELS, ROLES, StationSchema, type Role } from '../../../src-common/domain';
 import { DISTRICTS } from '../app/districts';
-import { useDesk } from '../app/desk-store';
+import { homeRoute, useDesk } from '../app/desk-store';
 import { saveStation } from '../app/station-settings';
 
 export function SetupScreen() {
@@ -13,23 +13,34 @@ export function SetupScreen() {
   const [operator, setOperator] = useState('');
   const [countyMode, setCountyMode] = useState(false);
   const [stationId, setStationId] = useState('');
+  const [department, setDepartment] = useState('');
+  const catalogue = loadDefaultCatalogue();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const candidate = { stationId: stationId.trim() || newStationId(role || 'st'), name, role: role || undefined, district, operator, countyMode };
+    const candidate = {
+      stationId: stationId.trim() || newStationId(role || 'st'),
+      name,
+      role: role || undefined,
+      district,
+      operator,
+      countyMode,
+      department: role === 'unit' ? department || null : null,
+    };
     const parsed = StationSchema.safeParse(candidate);
-    if (!parsed.success) {
-      const next: Record<string, string> = {};
-      for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
+    const next: Record<string, string> = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
+    if (role === 'unit' && !department) next.department = '请选择本单位所属部门（接收哪类派单）';
+    if (!parsed.success || Object.keys(next).length > 0) {
       setErrors(next);
       return;
     }
     setBusy(true);
     const station = await saveStation(db, parsed.data);
     useDesk.getState().setStation(station);
-    useDesk.getState().navigate({ name: station.role === 'supervisor' ? 'cases' : 'intake' });
+    useDesk.getState().navigate(homeRoute(station.role));
   }
 
   return (
@@ -71,6 +82,16 @@ export function SetupScreen() {
             <input id="setup-station-id" type="text" value={stationId} onChange={(e) => setStationId(e.target.value)} placeholder="中心已登记本站时填写；留空则自动生成" />
             {errors.stationId && <span className="error">{errors.stationId}</span>}
           </div>
+          {role === 'unit' && (
+            <div className={`field ${errors.department ? 'invalid' : ''}`}>
+              <label htmlFor="setup-department" className="req">所属部门（职责目录）</label>
+              <select id="setup-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
+                <option value="">请选择</option>
+                {catalogue.departments.map((d) => <option key={d.code} value={d.code}>{d.name}</option>)}
+              </select>
+              {errors.department && <span className="error">{errors.department}</span>}
+            </div>
+          )}
           {role === 'police110' && (
             <label className="checks">
               <input type="checkbox" checked={countyMode} onChange={(e) => setCountyMode(e.target.checked)} />

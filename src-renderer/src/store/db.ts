@@ -9,7 +9,7 @@
  * Schema versions only grow: never edit a shipped `version(n)` step, add a new one.
  */
 import Dexie, { type Table } from 'dexie';
-import type { CaseState, RelayEvent } from '../../../src-common/domain';
+import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
 
 export type StoredEvent = RelayEvent & {
   /** the hub's sequence number once the hub has it, else null */
@@ -23,6 +23,8 @@ export type StoredCase = CaseState & {
   /** dueAt, or a far-future key so cases without a deadline sort last and stay indexed */
   dueKey: string;
   terms: string[];
+  /** who a pending hand-over waits for (see handover-target.ts); absent when none */
+  awaitingKey?: string;
 };
 
 export interface OutboxRow {
@@ -39,6 +41,21 @@ export interface RejectedRow {
   at: string;
 }
 
+/** An alert raised at this station, kept until someone acknowledges it. */
+export interface AlertRow {
+  id: string;
+  caseId: string;
+  kind: string;
+  title: string;
+  body: string;
+  urgent: boolean;
+  raisedAt: string;
+  lastNotifiedAt: string | null;
+  repeatEveryMs: number | null;
+  ackedAt: string | null;
+  ackedBy: string | null;
+}
+
 export interface SettingRow {
   key: string;
   value: unknown;
@@ -48,6 +65,28 @@ export interface CounterRow {
   key: string;
   n: number;
 }
+
+/** The case indexes of schema version 1, as shipped: later versions only add to them. */
+const CASE_INDEXES_V1 = [
+  'id',
+  'caseNo',
+  'updatedAt',
+  'receivedAt',
+  'dueKey',
+  'department',
+  '[status+updatedAt]',
+  '[status+receivedAt]',
+  '[status+dueKey]',
+  '[urgency+updatedAt]',
+  '[urgency+receivedAt]',
+  '[nature+updatedAt]',
+  '[nature+receivedAt]',
+  '[category+updatedAt]',
+  '[category+receivedAt]',
+  '[ownerId+updatedAt]',
+  '[ownerId+receivedAt]',
+  '*terms',
+];
 
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
@@ -59,31 +98,13 @@ export class RelayDb extends Dexie {
   settings!: Table<SettingRow, string>;
   counters!: Table<CounterRow, string>;
   rejected!: Table<RejectedRow, string>;
+  alerts!: Table<AlertRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
     this.version(1).stores({
       events: 'id, caseId, [stationId+seq], lseq, hubSeq',
-      cases: [
-        'id',
-        'caseNo',
-        'updatedAt',
-        'receivedAt',
-        'dueKey',
-        'department',
-        '[status+updatedAt]',
-        '[status+receivedAt]',
-        '[status+dueKey]',
-        '[urgency+updatedAt]',
-        '[urgency+receivedAt]',
-        '[nature+updatedAt]',
-        '[nature+receivedAt]',
-        '[category+updatedAt]',
-        '[category+receivedAt]',
-        '[ownerId+updatedAt]',
-        '[ownerId+receivedAt]',
-        '*terms',
-      ].join(', '),
+      cases: CASE_INDEXES_V1.join(', '),
       outbox: 'eventId, lseq',
       settings: 'key',
       counters: 'key',
@@ -92,5 +113,20 @@ export class RelayDb extends Dexie {
     this.version(2).stores({
       rejected: 'eventId, at',
     });
+    // v3 (part 3, the whole loop): work queues by receiver and deadline; the alert list
+    this.version(3)
+      .stores({
+        cases: [...CASE_INDEXES_V1, 'awaitingKey', '[ownerId+dueKey]'].join(', '),
+        alerts: 'id, caseId, ackedAt, raisedAt',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<StoredCase, string>('cases')
+          .toCollection()
+          .modify((row) => {
+            const key = awaitingKeyOf(row.awaiting);
+            if (key) row.awaitingKey = key;
+          }),
+      );
   }
 }

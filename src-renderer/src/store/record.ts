@@ -6,7 +6,9 @@
  */
 import {
   applyEvent,
+  DomainError,
   formatCaseNo,
+  refusalForRole,
   parseEvent,
   ulid,
   type CaseState,
@@ -61,6 +63,9 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
         payload: command.payload,
       });
       const state = after.get(command.caseId) ?? before.get(command.caseId);
+      // this desk's role and place on the case first, then the case's own rules
+      const refusal = refusalForRole(state, event, ctx.station);
+      if (refusal !== null) throw new DomainError(refusal);
       after.set(command.caseId, applyEvent(state, event, 'strict'));
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });
     }

@@ -28,7 +28,7 @@ describe('applyExternalEvents', () => {
     expect(result).toEqual({ added: 9, alreadyHeld: 0, sequenced: 0, casesTouched: 1 });
     const row = (await d.cases.get(script.caseId))!;
     expect(toCaseState(row)).toEqual(foldCase(script.events));
-    expect(row).toMatchObject({ status: 'closed', ownerId: WATER.stationId, eventCount: 9 });
+    expect(row).toMatchObject({ status: 'closed', ownerId: H12345.stationId, eventCount: 9 });
     const stored = await d.events.orderBy('lseq').toArray();
     expect(stored.map((e) => e.id)).toEqual(script.events.map((e) => e.id));
     expect(stored.map((e) => e.hubSeq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -6,11 +6,12 @@
  *
  *   node scripts/bench-store.mjs [--cases 100000] [--samples 200] [--query-samples 50]
  *                                [--render-runs 5] [--seed 1] [--settle 5] [--build] [--headed]
- *                                [--profile DIR]
+ *                                [--profile DIR] [--port N]
  *
  * --cases 5000 is a quick run for development. --profile DIR keeps the browser profile in
  * DIR (not deleted afterwards) and skips the fill when its database already holds at least
- * --cases cases, so store changes can be measured again without filling for minutes.
+ * --cases cases, so store changes can be measured again without filling for minutes (IndexedDB
+ * belongs to the origin, so a kept profile is served on a fixed port: --port, default 47831).
  *
  * `npm run bench:store` builds the web edition first (dist-web, with bench.html beside
  * index.html); run directly, the script builds only when dist-web has no bench.html (or with
@@ -63,8 +64,8 @@ const TARGETS = {
 // ---- arguments --------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { cases: 100_000, samples: 200, querySamples: 50, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null };
-  const numeric = { '--cases': 'cases', '--samples': 'samples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed', '--settle': 'settle' };
+  const opts = { cases: 100_000, samples: 200, querySamples: 50, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
+  const numeric = { '--cases': 'cases', '--samples': 'samples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed', '--settle': 'settle', '--port': 'port' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     if (flag in numeric) {
@@ -78,7 +79,7 @@ function parseArgs(argv) {
       if (!argv[i]) throw new Error('--profile needs a directory');
     }
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node scripts/bench-store.mjs [--cases N] [--samples N] [--query-samples N] [--render-runs N] [--seed N] [--settle S] [--build] [--headed] [--profile DIR]');
+      console.log('usage: node scripts/bench-store.mjs [--cases N] [--samples N] [--query-samples N] [--render-runs N] [--seed N] [--settle S] [--build] [--headed] [--profile DIR] [--port N]');
       process.exit(0);
     } else throw new Error(`unknown argument: ${argv[i]}`);
   }
@@ -101,7 +102,7 @@ const MIME = {
   '.map': 'application/json; charset=utf-8',
 };
 
-function startServer(dir) {
+function startServer(dir, port) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
@@ -118,7 +119,7 @@ function startServer(dir) {
   });
   return new Promise((resolvePort, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolvePort({ server, port: server.address().port }));
+    server.listen(port, '127.0.0.1', () => resolvePort({ server, port: server.address().port }));
   });
 }
 
@@ -203,7 +204,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   try {
-    const { server, port } = await startServer(DIST);
+    const { server, port } = await startServer(DIST, opts.port ?? (opts.profile ? 47831 : 0));
     cleanups.push(
       () =>
         new Promise((r) => {

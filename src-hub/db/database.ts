@@ -9,14 +9,19 @@
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
-  /** Run fn in one transaction: commit when it resolves, roll back when it throws. */
+  /**
+   * Run fn in one transaction: commit when it resolves, roll back when it throws. Inside fn
+   * use only `tx` (on PGlite a query on the database itself would wait for the transaction).
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -119,7 +119,7 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
       )`);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (done.length > 0) return false;
-      await tx.query(m.sql);
+      await tx.exec(m.sql);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       return true;
     });

@@ -42,16 +42,22 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
 
   return {
     kind: 'postgres',
-    query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) =>
-      (await pool.query<R>(sql, params ? [...params] : undefined)).rows,
+    query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
+      (await pool.query(sql, params ? [...params] : undefined)).rows as R[],
+    exec: async (sql: string) => {
+      await pool.query(sql);
+    },
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>) => {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) =>
-            (await client.query<R>(sql, params ? [...params] : undefined)).rows,
+          query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
+            (await client.query(sql, params ? [...params] : undefined)).rows as R[],
+          exec: async (sql: string) => {
+            await client.query(sql);
+          },
         };
         const result = await fn(tx);
         await client.query('COMMIT');

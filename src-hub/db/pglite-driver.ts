@@ -25,20 +25,26 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const queue = new SerialQueue();
   let closed = false;
 
-  const run = async <R extends Row>(q: Queryable | PGlite, sql: string, params?: readonly unknown[]): Promise<R[]> => {
+  const run = async <R>(q: Queryable | PGlite, sql: string, params?: readonly unknown[]): Promise<R[]> => {
     const result = await (q as PGlite).query<R>(sql, params ? [...params] : undefined);
     return result.rows;
   };
 
   return {
     kind: 'pglite',
-    query: <R extends Row = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => run<R>(pg, sql, params)),
+    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => run<R>(pg, sql, params)),
+    exec: async (sql: string) => {
+      await queue.run(() => pg.exec(sql));
+    },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       queue.run(() =>
         pg.transaction(async (tx) => {
           const q: Queryable = {
-            query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+            query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
               (await tx.query<R>(sql, params ? [...params] : undefined)).rows,
+            exec: async (sql: string) => {
+              await tx.exec(sql);
+            },
           };
           return fn(q);
         }),

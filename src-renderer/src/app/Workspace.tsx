@@ -1,5 +1,5 @@
 /** The desk: navigation, the current screen, the status bar, toasts, global shortcuts. */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ROLE_LABELS } from '../../../src-common/domain';
 import { AlertBar } from '../components/AlertBar';
 import { StatusBar } from '../components/StatusBar';
@@ -15,11 +15,17 @@ import { shell } from '../shell';
 import { homeRoute, onRecorded, useDesk, type Route } from './desk-store';
 import { startSync } from '../sync/sync-service';
 
+// part 4: loaded when first opened (ECharts, exceljs and the bundled print font stay out of start-up)
+const HandoverScreen = lazy(() => import('../screens/HandoverScreen').then((m) => ({ default: m.HandoverScreen })));
+const ReportsScreen = lazy(() => import('../screens/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
+
 const NAV: Array<{ route: Route; label: string; key: string }> = [
   { route: { name: 'work' }, label: '待办', key: 'F1' },
   { route: { name: 'intake' }, label: '接报登记', key: 'F2' },
   { route: { name: 'cases' }, label: '工单列表', key: 'F3' },
   { route: { name: 'settings' }, label: '数据与设置', key: 'F4' },
+  { route: { name: 'handover' }, label: '交接班', key: 'F6' },
+  { route: { name: 'reports' }, label: '督办通报', key: 'F7' },
 ];
 
 export function Workspace() {
@@ -106,6 +112,10 @@ export function Workspace() {
         {route.name === 'cases' && <CaseListScreen />}
         {route.name === 'case' && <CaseDetailScreen caseId={route.id} />}
         {route.name === 'settings' && <SettingsScreen />}
+        <Suspense fallback={<p className="hint">正在打开…</p>}>
+          {route.name === 'handover' && <HandoverScreen />}
+          {route.name === 'reports' && <ReportsScreen />}
+        </Suspense>
       </main>
       <StatusBar />
       <Toasts />

@@ -12,7 +12,9 @@ export type Route =
   | { name: 'intake' }
   | { name: 'cases' }
   | { name: 'case'; id: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'handover' }
+  | { name: 'reports' };
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '');
@@ -21,6 +23,8 @@ export function parseHash(hash: string): Route {
   if (first === 'cases') return { name: 'cases' };
   if (first === 'settings') return { name: 'settings' };
   if (first === 'work') return { name: 'work' };
+  if (first === 'handover') return { name: 'handover' };
+  if (first === 'reports') return { name: 'reports' };
   return { name: 'intake' };
 }
 

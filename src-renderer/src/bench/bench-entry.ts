@@ -123,7 +123,8 @@ function benchDraft(now: Date): IntakeDraft {
     nature: 'help',
     category: 'housing.water',
     urgency: 'urgent',
-    description: `凤凰城小区${(intakeNo % 30) + 1}号楼门口主水管爆裂，水流到路面，整栋楼停水（基准测试 ${intakeNo}）`,
+    // no words the list-page searches look for, so the saves do not change what they find
+    description: `凤凰城小区${(intakeNo % 30) + 1}号楼门口主水管爆裂，水流到路面，请尽快抢修（基准测试 ${intakeNo}）`,
     verdict: 'nonPolice',
     verdictReason: '',
     transfer: { to: HOTLINE_TARGET, threeWayCall: false, note: '请尽快安排抢修' },

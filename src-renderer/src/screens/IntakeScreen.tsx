@@ -25,7 +25,11 @@ import {
   type HandoverTarget,
   type IntakeDraft,
   type IntakeErrors,
+  type DuplicateMatch,
+  STATUS_LABELS,
 } from '../../../src-common/domain';
+import type { StoredCase } from '../store/db';
+import { likelyDuplicates } from '../store/duplicate-candidates';
 import { ChoiceGroup } from '../components/ChoiceGroup';
 import { CategoryPicker } from '../components/CategoryPicker';
 import { DISTRICTS } from '../app/districts';
@@ -48,6 +52,42 @@ export function IntakeScreen() {
   const [saving, setSaving] = useState(false);
   const [lastSaved, setLastSaved] = useState<{ caseId: string; caseNo: string; transferred: boolean } | null>(null);
   const firstField = useRef<HTMLInputElement>(null);
+  const [duplicates, setDuplicates] = useState<Array<DuplicateMatch<StoredCase>>>([]);
+
+  // likely duplicates: the same phone, or the same category near the same address
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      void likelyDuplicates(db, { callerPhone: draft.callerPhone, category: draft.category, address: draft.address, district: draft.district }, Date.now()).then(
+        (found) => live && setDuplicates(found),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [db, draft.callerPhone, draft.category, draft.address, draft.district]);
+
+  async function joinTo(match: DuplicateMatch<StoredCase>) {
+    const payload = {
+      receivedAt: draft.receivedAt,
+      caller: { name: draft.callerName, phone: draft.callerPhone.replace(/\s/g, ''), anonymous: draft.anonymous, confidential: draft.confidential },
+      description: draft.description,
+    };
+    try {
+      await recordCommands(db, { station }, [{ caseId: match.candidate.id, type: 'case.callJoined', payload }]);
+      useDesk.getState().toast('ok', `已并入 ${match.candidate.caseNo}，未另建工单`);
+      useDesk.getState().recorded();
+      setLastSaved({ caseId: match.candidate.id, caseNo: match.candidate.caseNo, transferred: false });
+      setDraft(emptyDraft(station));
+      setErrors({});
+      setFormError('');
+      firstField.current?.focus();
+    } catch (e) {
+      const message = e instanceof ValidationError || e instanceof DomainError ? e.message : `并单失败：${String((e as Error)?.message ?? e)}`;
+      setFormError(`并单失败：${message}`);
+    }
+  }
 
   const set = <K extends keyof IntakeDraft>(key: K, value: IntakeDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -236,6 +276,30 @@ export function IntakeScreen() {
               <ul>{catalogue.publishedScope.map((line) => <li key={line}>{line}</li>)}</ul>
               <strong>以下仍由 110 处置：</strong>
               <ul>{catalogue.policeScope.map((line) => <li key={line}>{line}</li>)}</ul>
+            </div>
+          </section>
+        )}
+        {duplicates.length > 0 && (
+          <section className="panel" aria-label="可能重复" data-testid="duplicates">
+            <h2>可能重复的工单（{duplicates.length}）</h2>
+            <div className="grid">
+              {duplicates.map((m) => (
+                <div key={m.candidate.id} className="dup">
+                  <div>
+                    <a href={`#/cases/${m.candidate.id}`} className="num">{m.candidate.caseNo}</a>
+                    <span className="chip" style={{ marginLeft: 6 }}>{STATUS_LABELS[m.candidate.status]}</span>
+                  </div>
+                  <div className="hint">{m.reasons.map((r) => r.text).join('；')}</div>
+                  <div className="desc">{m.candidate.description}</div>
+                  {!m.closed ? (
+                    <button type="button" className="btn" onClick={() => void joinTo(m)} disabled={!draft.description.trim()} title={draft.description.trim() ? '' : '请先填写诉求内容'}>
+                      并入此工单（不另建）
+                    </button>
+                  ) : (
+                    <span className="hint">已办结：如仍未解决，请打开该工单重办</span>
+                  )}
+                </div>
+              ))}
             </div>
           </section>
         )}

@@ -7,6 +7,7 @@ import { applyTheme, loadTheme, type ThemeChoice } from '../app/theme';
 import { shell } from '../shell';
 import { exportBackup, importBackup } from '../store/backup';
 import { fillDemoData } from '../store/demo-fill';
+import { CalendarPanel } from './CalendarPanel';
 import { HubPanel } from './HubPanel';
 
 function backupName(stationId: string): string {
@@ -147,6 +148,8 @@ export function SettingsScreen() {
           </p>
         )}
       </section>
+
+      <CalendarPanel />
 
       <section className="panel" aria-label="演示数据">
         <h2>演示数据</h2>

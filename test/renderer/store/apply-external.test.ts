@@ -4,7 +4,7 @@ import { applyExternalEvents, canonicalJson, ConflictingEventError, sameEventCon
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { toCaseState } from '../../../src-renderer/src/store/projection';
 import { recordCommands } from '../../../src-renderer/src/store/record';
-import { CaseScript, COUNTY, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_HOTLINE, WATER } from '../../domain/fixtures';
+import { CaseScript, COUNTY, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_HOTLINE } from '../../domain/fixtures';
 import { dump, expectCountersRight, freshDb, steppingClock } from './helpers';
 
 const opened: RelayDb[] = [];

@@ -1,0 +1,41 @@
+/**
+ * The hub's HTTP server (Fastify): the station protocol, hub administration, JSON errors.
+ * Built around an open Database so tests run the real app on a fresh database.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Database } from '../db/database';
+import { errorBody } from '../errors';
+import { adminRoutes } from './admin-routes';
+import { authHook } from './auth';
+import { allowStationOrigins } from './cors';
+import { errorHandler } from './error-handler';
+import { syncRoutes } from './sync-routes';
+
+export interface HubAppOptions {
+  db: Database;
+  /** enables the admin endpoints (HUB_ADMIN_TOKEN) */
+  adminToken?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Body limit of every route but the push (which has MAX_PUSH_BYTES). */
+const SMALL_BODY_LIMIT = 64 * 1024;
+
+export function buildHubApp(options: HubAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: SMALL_BODY_LIMIT,
+  });
+  app.decorateRequest('station', null);
+  // bodies are JSON only: anything else is 415, not a string for the routes to puzzle over
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody('not_found', `没有这个接口：${request.method} ${request.url.split('?')[0]}`));
+  });
+  allowStationOrigins(app);
+  app.addHook('onRequest', authHook(options.db, options.adminToken || undefined));
+  syncRoutes(app, options.db);
+  adminRoutes(app, options.db);
+  return app;
+}

@@ -1,0 +1,65 @@
+/** The station protocol's routes (src-common/protocol/v1.ts). */
+import type { FastifyInstance } from 'fastify';
+import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type Health, type PullResponse, type PushResponse, type StationInfo } from '../../src-common/protocol/v1';
+import type { Database } from '../db/database';
+import { HubError } from '../errors';
+import { pullEvents } from '../sync/pull';
+import { pushEvents } from '../sync/push';
+import { stationOf } from './auth';
+import { checkPullQuery, checkPushRequest } from './request-shape';
+
+export function syncRoutes(app: FastifyInstance, db: Database): void {
+  app.get(`${API_PREFIX}/health`, { config: { auth: 'none' } }, async (): Promise<Health> => {
+    try {
+      await db.query('SELECT 1');
+    } catch (e) {
+      app.log.error({ err: e }, 'health: database not answering');
+      throw new HubError(503, 'database_unavailable', '集线器数据库暂不可用');
+    }
+    return { ok: true, service: 'relay-hub', protocol: PROTOCOL_VERSION, time: new Date().toISOString(), database: db.kind };
+  });
+
+  app.get(`${API_PREFIX}/stations/me`, { config: { auth: 'station' } }, async (request): Promise<StationInfo> => stationOf(request));
+
+  app.post(
+    `${API_PREFIX}/events`,
+    { config: { auth: 'station' }, bodyLimit: MAX_PUSH_BYTES },
+    async (request): Promise<PushResponse> => {
+      const me = stationOf(request);
+      const body = checkPushRequest(request.body);
+      const first = body.events[0] as { id?: unknown } | null;
+      const firstEventId = typeof first?.id === 'string' ? first.id.slice(0, 64) : undefined;
+      request.log.debug({ station: me.stationId, events: body.events.length, firstEventId }, 'push: received');
+      try {
+        const outcome = await pushEvents(db, me, body.events);
+        for (const r of outcome.refused) {
+          const level = r.code === 'conflicting_content' ? 'warn' : 'info';
+          request.log[level]({ station: me.stationId, eventId: r.id, code: r.code }, `push: event refused: ${r.reason}`);
+        }
+        request.log.info(
+          {
+            station: me.stationId,
+            firstEventId,
+            accepted: outcome.accepted,
+            duplicate: outcome.duplicates,
+            rejected: outcome.refused.length,
+            gaps: outcome.response.gaps.length,
+          },
+          'push',
+        );
+        return outcome.response;
+      } catch (e) {
+        if (e instanceof HubError && e.statusCode === 403) {
+          request.log.warn({ station: me.stationId, code: e.code, eventIds: e.eventIds }, `push refused: ${e.message}`);
+        }
+        throw e;
+      }
+    },
+  );
+
+  app.get(`${API_PREFIX}/events`, { config: { auth: 'station' } }, async (request): Promise<PullResponse> => {
+    const me = stationOf(request);
+    const { after, limit } = checkPullQuery(request.query);
+    return pullEvents(db, me, after, limit);
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * One page of the events a station may see, after its cursor (see cursor.ts for the
+ * delivery order). Two index-friendly queries, merged:
+ *  - "live": events whose hub_seq is at or after the station's grant on their case,
+ *    delivered at their own hub_seq;
+ *  - "backfill": the earlier events of a case, delivered at the grant, so a station that
+ *    gains a case (a transfer to it, a newly registered supervisor) also gets the events
+ *    that came before, even when they are below its cursor.
+ * Each event of a visible case is delivered exactly once at one position; an event already
+ * held by the station can come again only if the station re-pulls from an older cursor.
+ *
+ * hub_seq is assigned in commit order (pushes take the sync lock), and a grant is written
+ * with the hub_seq of the event causing it, so no event or grant can later appear at or
+ * below a position already handed out.
+ */
+import type { PullResponse, StationInfo } from '../../src-common/protocol/v1';
+import type { Database } from '../db/database';
+import { HubError } from '../errors';
+import { compareCursor, formatCursor, type Cursor } from './cursor';
+
+interface PageRow {
+  pos: number;
+  hub_seq: number;
+  content: string;
+}
+
+export async function pullEvents(db: Database, me: StationInfo, after: Cursor, limit: number): Promise<PullResponse> {
+  // Read first, and bound both queries by it: every position up to it is committed already
+  // (commit order), so the two queries, even run as separate statements while pushes commit,
+  // see the same rows; and a page that is not full may move the cursor up to it.
+  const maxRow = await db.query<{ m: number }>('SELECT coalesce(max(hub_seq), 0) AS m FROM events');
+  const committed = Number(maxRow[0]?.m ?? 0);
+  if (after.pos > committed) {
+    throw new HubError(
+      409,
+      'cursor_ahead',
+      `游标 ${formatCursor(after)} 超出集线器已有的记录（最大序号 ${committed}）：集线器的数据可能已被重置或恢复，请从 0 重新拉取`,
+    );
+  }
+  // in the middle of a grant's backfill (hubSeq < pos), the event at pos itself is still due
+  const liveAfter = after.hubSeq < after.pos ? after.pos - 1 : after.pos;
+  const live = await db.query<PageRow>(
+    `SELECT e.hub_seq AS pos, e.hub_seq, e.content
+       FROM events e JOIN case_audience a ON a.case_id = e.case_id AND a.station_id = $1
+      WHERE e.hub_seq > $2 AND e.hub_seq <= $3 AND e.hub_seq >= a.granted_seq
+      ORDER BY e.hub_seq
+      LIMIT $4`,
+    [me.stationId, liveAfter, committed, limit + 1],
+  );
+  const backfill = await db.query<PageRow>(
+    `SELECT a.granted_seq AS pos, e.hub_seq, e.content
+       FROM case_audience a JOIN events e ON e.case_id = a.case_id AND e.hub_seq < a.granted_seq
+      WHERE a.station_id = $1 AND a.granted_seq <= $4
+        AND (a.granted_seq > $2 OR (a.granted_seq = $2 AND e.hub_seq > $3))
+      ORDER BY a.granted_seq, e.hub_seq
+      LIMIT $5`,
+    [me.stationId, after.pos, after.hubSeq, committed, limit + 1],
+  );
+  const rows = [...live, ...backfill]
+    .map((r) => ({ pos: Number(r.pos), hubSeq: Number(r.hub_seq), content: r.content }))
+    .sort((a, b) => compareCursor(a, b));
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  let cursor: Cursor = last ? { pos: last.pos, hubSeq: last.hubSeq } : after;
+  if (!more && compareCursor(cursor, { pos: committed, hubSeq: committed }) < 0) cursor = { pos: committed, hubSeq: committed };
+  return {
+    events: page.map((r) => ({ hubSeq: r.hubSeq, event: JSON.parse(r.content) as unknown })),
+    cursor: formatCursor(cursor),
+    more,
+  };
+}

@@ -46,6 +46,7 @@ export async function evaluateAlerts(db: RelayDb, station: Station, now: number)
         fresh.push({
           id: a.id,
           caseId: a.caseId,
+          caseNo: a.caseNo,
           kind: a.kind,
           title: a.title,
           body: a.body,

@@ -21,7 +21,7 @@ export function AlertBar() {
           {alerts.length === 0 && <p className="hint">没有待确认的提醒</p>}
           {alerts.map((a) => (
             <div key={a.id} className={`alert-item ${a.urgent ? 'urgent' : ''} ${a.active ? '' : 'ended'}`} data-testid="alert-item">
-              <div className="what">{a.title}</div>
+              <div className="what">{a.title}{a.caseNo ? <span className="num"> · {a.caseNo}</span> : null}</div>
               <div className="body">{a.body}</div>
               <div className="meta">
                 {formatTime(a.raisedAt)}

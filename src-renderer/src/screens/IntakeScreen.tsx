@@ -35,7 +35,7 @@ import { CategoryPicker } from '../components/CategoryPicker';
 import { DISTRICTS } from '../app/districts';
 import { useDesk } from '../app/desk-store';
 import { fromLocalInput, toLocalInput } from '../app/format';
-import { nextCaseNo, recordCommands } from '../store/record';
+import { AUTO_CASE_NO, recordCommands } from '../store/record';
 
 export function IntakeScreen() {
   const db = useDesk((s) => s.db)!;
@@ -115,8 +115,9 @@ export function IntakeScreen() {
     setSaving(true);
     setFormError('');
     try {
-      const caseNo = await nextCaseNo(db, station);
-      const events = await recordCommands(db, { station }, intakeCommands(full, station, caseNo));
+      const events = await recordCommands(db, { station }, intakeCommands(full, station, AUTO_CASE_NO));
+      const created = events.find((e) => e.type === 'case.created');
+      const caseNo = created?.type === 'case.created' ? created.payload.caseNo : '';
       const transferred = events.some((e) => e.type === 'case.transferred');
       useDesk.getState().toast('ok', `已保存 ${caseNo}${transferred ? '，已转办，等待发送' : ''}`);
       useDesk.getState().recorded();

@@ -45,6 +45,7 @@ export interface RejectedRow {
 export interface AlertRow {
   id: string;
   caseId: string;
+  caseNo?: string;
   kind: string;
   title: string;
   body: string;

@@ -30,6 +30,16 @@ async function nextNumber(db: RelayDb, key: string, by = 1): Promise<number> {
   return current + 1;
 }
 
+/**
+ * Put this in a case.created payload's caseNo to have the number allocated inside the save's
+ * own transaction (one strict commit instead of two, and no number used without its case).
+ */
+export const AUTO_CASE_NO = '__auto__';
+
+function caseNoKey(day: Date): string {
+  return `caseNo:${day.getFullYear()}${String(day.getMonth() + 1).padStart(2, '0')}${String(day.getDate()).padStart(2, '0')}`;
+}
+
 export interface RecordContext {
   station: Station;
   now?: () => Date;
@@ -51,6 +61,11 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
         before.set(command.caseId, row ? toCaseState(row) : undefined);
       }
       const at = now();
+      let payload = command.payload;
+      if (command.type === 'case.created' && (payload as { caseNo?: string }).caseNo === AUTO_CASE_NO) {
+        const n = await nextNumber(db, caseNoKey(at));
+        payload = { ...(payload as object), caseNo: formatCaseNo(ctx.station.stationId, at, n) } as typeof payload;
+      }
       const event = parseEvent({
         v: 1,
         id: ulid(at.getTime()),
@@ -60,7 +75,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
         seq: firstSeq + i,
         at: at.toISOString(),
         type: command.type,
-        payload: command.payload,
+        payload,
       });
       const state = after.get(command.caseId) ?? before.get(command.caseId);
       // this desk's role and place on the case first, then the case's own rules
@@ -82,7 +97,6 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
 
 /** The next case number of this station for the given day; call inside or outside a transaction. */
 export async function nextCaseNo(db: RelayDb, station: Station, day: Date = new Date()): Promise<string> {
-  const key = `caseNo:${day.getFullYear()}${String(day.getMonth() + 1).padStart(2, '0')}${String(day.getDate()).padStart(2, '0')}`;
-  const n = await db.transaction('rw', db.settings, () => nextNumber(db, key));
+  const n = await db.transaction('rw', db.settings, () => nextNumber(db, caseNoKey(day)));
   return formatCaseNo(station.stationId, day, n);
 }

@@ -13,7 +13,7 @@ import {
 } from '../../../src-common/domain';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { toCaseState } from '../../../src-renderer/src/store/projection';
-import { nextCaseNo, recordCommands } from '../../../src-renderer/src/store/record';
+import { AUTO_CASE_NO, nextCaseNo, recordCommands } from '../../../src-renderer/src/store/record';
 import { H12345, P110, stationOf, TO_WATER, WATER } from '../../domain/fixtures';
 import { dump, expectCountersRight, freshDb, steppingClock } from './helpers';
 
@@ -216,5 +216,23 @@ describe('nextCaseNo', () => {
     expect([...first].sort()).toEqual([1, 2, 3, 4, 5].map((n) => `20260302-${desk110.stationId}-000${n}`));
     expect(await nextCaseNo(d, desk110, day2)).toBe(`20260303-${desk110.stationId}-0001`);
     expect(await nextCaseNo(d, desk110, new Date(2026, 2, 2, 23, 59))).toBe(`20260302-${desk110.stationId}-0006`);
+  });
+});
+
+describe('case numbers allocated inside the save', () => {
+  it('numbers cases of the day in order, and a refused save uses no number', async () => {
+    const d = db();
+    const clock = steppingClock('2026-03-02T08:00:00.000Z');
+    const save = (over: Partial<IntakeDraft> = {}) =>
+      recordCommands(d, { station: desk110, now: clock }, intakeCommands(draft(over), desk110, AUTO_CASE_NO, new Date('2026-03-02T08:00:00.000Z')));
+    const first = await save();
+    await expect(save({ description: '' })).rejects.toThrow(ValidationError);
+    const second = await save();
+    const numbers = [first, second].map((events) => (events[0] as RelayEvent<'case.created'>).payload.caseNo);
+    const day = new Date('2026-03-02T08:00:00.000Z');
+    const ymd = `${day.getFullYear()}${String(day.getMonth() + 1).padStart(2, '0')}${String(day.getDate()).padStart(2, '0')}`;
+    expect(numbers).toEqual([`${ymd}-${desk110.stationId}-0001`, `${ymd}-${desk110.stationId}-0002`]);
+    // nextCaseNo continues from the same counter
+    expect(await nextCaseNo(d, desk110, day)).toBe(`${ymd}-${desk110.stationId}-0003`);
   });
 });

@@ -99,8 +99,12 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
     }
     if (item.kind !== 'valid') continue;
     const e = item.event;
+    const actingAs = 'station' in e.payload && isRecord(e.payload.station) ? e.payload.station.stationId : null;
     if (!roleMayRecord(me.role, e.type)) {
       offences.push({ id, code: 'role_not_allowed', text: `事件 ${id}：${ROLE_LABELS[me.role]}不能记录“${EVENT_TYPE_LABELS[e.type]}”（${e.type}）` });
+    } else if (actingAs !== null && actingAs !== me.stationId) {
+      // acknowledgements, returns, feedback and intakes name the desk that acted: it must be this one
+      offences.push({ id, code: 'forged_station', text: `事件 ${id}：以站点 ${String(actingAs).slice(0, 64)} 的名义记录“${EVENT_TYPE_LABELS[e.type]}”，不是本站 ${me.stationId}` });
     } else if (hidden.has(e.caseId)) {
       offences.push({ id, code: 'case_not_visible', text: `事件 ${id}：工单 ${e.caseId} 不在本站可见范围内，不能记录` });
     }

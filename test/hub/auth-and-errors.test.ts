@@ -93,6 +93,17 @@ describeEachDriver('hub auth and request errors', (driver) => {
     expect(await eventCount(hub)).toBe(before);
   });
 
+  it('403 for an acknowledgement made in the name of another desk; nothing of the batch applied', async () => {
+    const mine = hotline.created();
+    const ack = hotline.acknowledged(mine.caseId, 'transfer');
+    const forged = { ...ack, payload: { ...ack.payload, station: { stationId: other110.info.stationId, name: '别的接警台' } } };
+    const before = await eventCount(hub);
+    const error = expectError(await push(hub.url, hotline.token, [mine, forged]), 403, 'forged_station');
+    expect(error.eventIds).toEqual([forged.id]);
+    expect(error.message).toContain(other110.info.stationId);
+    expect(await eventCount(hub)).toBe(before);
+  });
+
   it('403 for an event type beyond the role (a supervisor cannot create, 110 cannot assign)', async () => {
     const supCreates = sup.created();
     let error = expectError(await push(hub.url, sup.token, [supCreates]), 403, 'role_not_allowed');

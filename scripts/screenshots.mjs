@@ -46,6 +46,16 @@ try {
     await page.getByTestId('case-row').first().click();
     await page.getByTestId('timeline').waitFor();
     await page.screenshot({ path: `${out}/detail-${theme}.png` });
+    await page.keyboard.press('F1');
+    await page.locator('.work-queue').waitFor();
+    await page.screenshot({ path: `${out}/work-${theme}.png` });
+    await page.keyboard.press('F7');
+    await page.getByRole('heading', { name: /督办通报/ }).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${out}/reports-${theme}.png` });
+    await page.keyboard.press('F6');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: `${out}/handover-${theme}.png` });
     await context.close();
   }
   await browser.close();

@@ -10,6 +10,7 @@ import type { AlertRow, RelayDb, StoredCase } from '../store/db';
 import { toCaseState } from '../store/projection';
 import { awaitingMe, dueBefore, ownedOpen } from '../store/work-queue';
 import { playAlarm } from './alarm-sound';
+import { notificationsFor } from './alert-notifications';
 
 export interface AlertView extends AlertRow {
   /** the condition still holds (e.g. not yet acknowledged, still overdue) */
@@ -90,9 +91,7 @@ export function startAlertCenter(db: RelayDb, station: () => Station | null, int
     running = true;
     try {
       const toSound = await evaluateAlerts(db, st, Date.now());
-      for (const a of toSound) {
-        void shell.notify({ id: a.id, title: a.title, body: a.body, caseId: a.caseId, urgent: a.urgent });
-      }
+      for (const n of notificationsFor(toSound)) void shell.notify(n);
       if (toSound.length) playAlarm(toSound.some((a) => a.urgent));
     } finally {
       running = false;

@@ -46,6 +46,8 @@ export interface CaseState {
     threeWayCall: boolean;
     at: string;
     ackDueBy: string;
+    /** county mode: the linked unit's feedback deadline */
+    feedbackDueBy?: string | null;
     acknowledgedAt: string | null;
   } | null;
   assignment: {

@@ -100,6 +100,8 @@ export const CaseTransferredSchema = z.object({
   threeWayCall: z.boolean(),
   note: text(500, '转办说明').default(''),
   ackDueBy: isoTime,
+  /** county mode (the linked unit acts directly): when its feedback is due */
+  feedbackDueBy: isoTime.optional(),
 });
 
 export const CaseNoteAddedSchema = z.object({

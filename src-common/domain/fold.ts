@@ -95,7 +95,7 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
         ...state,
         status: 'transferred',
         awaiting: p.to,
-        transfer: { to: p.to, threeWayCall: p.threeWayCall, at: event.at, ackDueBy: p.ackDueBy, acknowledgedAt: null },
+        transfer: { to: p.to, threeWayCall: p.threeWayCall, at: event.at, ackDueBy: p.ackDueBy, feedbackDueBy: p.feedbackDueBy ?? null, acknowledgedAt: null },
         dueAt: p.ackDueBy,
       };
     }
@@ -125,6 +125,29 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
     }
     case 'case.acknowledged': {
       const p = event.payload;
+      if (p.of === 'transfer' && state.transfer && state.transfer.to.kind === 'unit') {
+        // county mode: 110 notified the linked unit directly; once it acknowledges, it acts on
+        // the case as on an assignment from 110, and reports back to 110
+        const t = state.transfer;
+        return {
+          ...state,
+          status: 'acknowledged',
+          owner: p.station,
+          awaiting: null,
+          department: t.to.department,
+          transfer: { ...t, acknowledgedAt: event.at },
+          assignment: {
+            lead: t.to,
+            assisting: [],
+            at: t.at,
+            by: state.owner,
+            ackDueBy: t.ackDueBy,
+            feedbackDueBy: t.feedbackDueBy ?? t.ackDueBy,
+            acknowledgedAt: event.at,
+          },
+          dueAt: t.feedbackDueBy ?? null,
+        };
+      }
       if (p.of === 'transfer' && state.transfer) {
         return {
           ...state,

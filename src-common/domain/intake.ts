@@ -25,7 +25,7 @@ export interface IntakeDraft {
   verdict: Verdict | '';
   verdictReason: string;
   /** hand the case over at once (110: to 12345, or a linked unit in county mode) */
-  transfer: null | { to: HandoverTarget; threeWayCall: boolean; note: string };
+  transfer: null | { to: HandoverTarget; threeWayCall: boolean; note: string; feedbackDueBy?: string };
 }
 
 export type IntakeField =
@@ -142,6 +142,7 @@ export function intakeCommands(draft: IntakeDraft, station: Station, caseNo: str
         threeWayCall: draft.transfer.threeWayCall,
         note: draft.transfer.note,
         ackDueBy: transferAckDueBy(now.toISOString(), draft.urgency),
+        ...(draft.transfer.feedbackDueBy ? { feedbackDueBy: draft.transfer.feedbackDueBy } : {}),
       },
     });
   }

@@ -6,6 +6,7 @@ import {
   DomainError,
   foldCase,
   orderForFold,
+  refusalForRole,
   type CaseState,
   type RelayEvent,
 } from '../../src-common/domain';
@@ -20,6 +21,7 @@ import {
   MIN,
   P110,
   play,
+  stationOf,
   T0,
   TO_COUNTY,
   TO_HEAT,
@@ -570,5 +572,34 @@ describe('determinism: every station computes the same case from the same events
     const events = script.events.map((ev, i) => ({ ...ev, hubSeq: i + 1 }));
     const arrival = [4, 0, 8, 2, 6, 1, 7, 3, 5].map((i) => events[i]!);
     expect(foldCase(arrival)).toEqual(foldStrict(script.events));
+  });
+});
+
+describe('county mode: 110 notifies the linked unit directly', () => {
+  it('the unit acknowledges, acts and reports back to 110, which closes; the unit cannot close', () => {
+    const county110 = stationOf(P110, 'police110');
+    const unit = stationOf(COUNTY, 'unit');
+    const s = new CaseScript();
+    s.add(P110, 'case.created', createdPayload(P110, 'police110'), 0);
+    s.add(P110, 'case.screened', { verdict: 'nonPolice' }, 1);
+    s.add(P110, 'case.transferred', { to: TO_COUNTY, threeWayCall: true, ackDueBy: s.t(31), feedbackDueBy: s.t(1440) }, 1);
+    const sent = foldStrict(s.events);
+    expect(sent).toMatchObject({ status: 'transferred', owner: P110, awaiting: TO_COUNTY, dueAt: s.t(31) });
+
+    const ack = s.add(COUNTY, 'case.acknowledged', { of: 'transfer', station: COUNTY }, 5);
+    expect(refusalForRole(sent, ack, unit)).toBeNull();
+    const acting = foldStrict(s.events);
+    expect(acting).toMatchObject({ status: 'acknowledged', owner: COUNTY, awaiting: null, dueAt: s.t(1440) });
+    expect(acting.assignment).toMatchObject({ by: P110, lead: TO_COUNTY, acknowledgedAt: s.t(5) });
+
+    const feedback = { type: 'case.feedback' as const, payload: { result: 'resolved' as const, text: '已到场处置', station: COUNTY } };
+    expect(refusalForRole(acting, feedback, unit)).toBeNull();
+    expect(refusalForRole(acting, { type: 'case.closed', payload: { summary: '' } }, unit)).not.toBeNull();
+    s.add(COUNTY, 'case.feedback', feedback.payload, 60);
+    const reported = foldStrict(s.events);
+    expect(reported).toMatchObject({ status: 'feedback', owner: P110 });
+    expect(refusalForRole(reported, { type: 'case.closed', payload: { summary: '' } }, county110)).toBeNull();
+    s.add(P110, 'case.closed', { summary: '联动单位已处置' }, 61);
+    expect(foldStrict(s.events)).toMatchObject({ status: 'closed', owner: P110 });
   });
 });

@@ -85,7 +85,15 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
         onTransfer={(threeWayCall, note) =>
           record(
             'case.transferred',
-            { to: transferTarget, threeWayCall, note, ackDueBy: computeDeadlines(timeLimitRules(), workCalendar(), { kind: 'transfer', at: new Date().toISOString(), urgency: s.urgency, nature: s.nature }).ackDueBy },
+            {
+              to: transferTarget,
+              threeWayCall,
+              note,
+              ackDueBy: computeDeadlines(timeLimitRules(), workCalendar(), { kind: 'transfer', at: new Date().toISOString(), urgency: s.urgency, nature: s.nature }).ackDueBy,
+              ...(transferTarget.kind === 'unit'
+                ? { feedbackDueBy: computeDeadlines(timeLimitRules(), workCalendar(), { kind: 'assignment', at: new Date().toISOString(), urgency: s.urgency, nature: s.nature }).feedbackDueBy }
+                : {}),
+            },
             `已转办至 ${transferTarget.name}`,
           )
         }

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CHANNEL_LABELS,
+  computeDeadlines,
   CHANNELS,
   departmentOf,
   DomainError,
@@ -35,6 +36,7 @@ import { CategoryPicker } from '../components/CategoryPicker';
 import { DISTRICTS } from '../app/districts';
 import { useDesk } from '../app/desk-store';
 import { fromLocalInput, toLocalInput } from '../app/format';
+import { timeLimitRules, workCalendar } from '../app/rules';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
 
 export function IntakeScreen() {
@@ -102,7 +104,18 @@ export function IntakeScreen() {
     if (saving) return;
     const full: IntakeDraft = {
       ...draft,
-      transfer: canTransfer && wantTransfer ? { to: transferTarget, threeWayCall, note: transferNote } : null,
+      transfer:
+        canTransfer && wantTransfer
+          ? {
+              to: transferTarget,
+              threeWayCall,
+              note: transferNote,
+              // county mode: the linked unit acts directly and owes 110 its feedback
+              ...(transferTarget.kind === 'unit' && draft.urgency
+                ? { feedbackDueBy: computeDeadlines(timeLimitRules(), workCalendar(), { kind: 'assignment', at: new Date().toISOString(), urgency: draft.urgency, nature: draft.nature || null }).feedbackDueBy }
+                : {}),
+            }
+          : null,
     };
     const found = validateIntake(full, station);
     setErrors(found);

@@ -25,6 +25,7 @@ export default defineConfig({
       input: {
         index: resolve(root, 'index.html'),
         bench: resolve(root, 'bench.html'),
+        'bench-sync': resolve(root, 'bench-sync.html'),
       },
     },
   },

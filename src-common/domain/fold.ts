@@ -268,8 +268,35 @@ function byId(a: { id: string }, b: { id: string }): number {
 }
 
 /**
+ * Hub order, except that each station's events keep their own sequence: a station may deliver
+ * its batches out of order (the hub numbers what arrives), but its seq 3 never folds before its
+ * seq 2. Each event's place is the highest hub number among it and its station's earlier
+ * events; ties (only within one station) go by seq.
+ */
+function inHubOrder<E extends { id: string; stationId: string; seq: number; hubSeq?: number | null }>(events: readonly E[]): E[] {
+  const byStation = new Map<string, E[]>();
+  for (const e of events) {
+    const list = byStation.get(e.stationId);
+    if (list) list.push(e);
+    else byStation.set(e.stationId, [e]);
+  }
+  const placed: Array<{ e: E; place: number }> = [];
+  for (const list of byStation.values()) {
+    list.sort((a, b) => a.seq - b.seq || byId(a, b));
+    let place = -Infinity;
+    for (const e of list) {
+      place = Math.max(place, e.hubSeq!);
+      placed.push({ e, place });
+    }
+  }
+  placed.sort((a, b) => a.place - b.place || (a.e.stationId < b.e.stationId ? -1 : a.e.stationId > b.e.stationId ? 1 : 0) || a.e.seq - b.e.seq || byId(a.e, b.e));
+  return placed.map((p) => p.e);
+}
+
+/**
  * A case's events in fold order, as a function of the set of events alone (not of the order
- * they arrived in). Hub-sequenced events first, in hub order; then the rest, each station's
+ * they arrived in). Hub-sequenced events first, in hub order (each station's kept in its own
+ * sequence, see inHubOrder); then the rest, each station's
  * in its own sequence, merged by time then id. The merge (rather than one sort with
  * compareForFold) keeps the result the same when a desk's clock went backwards between two
  * of its events: compareForFold alone is then not a consistent order, and a sort with it
@@ -278,7 +305,7 @@ function byId(a: { id: string }, b: { id: string }): number {
 export function orderForFold<E extends { id: string; stationId: string; seq: number; at: string; hubSeq?: number | null }>(
   events: readonly E[],
 ): E[] {
-  const out = events.filter((e) => (e.hubSeq ?? null) !== null).sort((a, b) => compareForFold(a, b) || byId(a, b));
+  const out = inHubOrder(events.filter((e) => (e.hubSeq ?? null) !== null));
   const queues = new Map<string, E[]>();
   for (const e of events) {
     if ((e.hubSeq ?? null) !== null) continue;

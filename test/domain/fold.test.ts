@@ -603,3 +603,23 @@ describe('county mode: 110 notifies the linked unit directly', () => {
     expect(foldStrict(s.events)).toMatchObject({ status: 'closed', owner: P110 });
   });
 });
+
+describe('hub order keeps each station its own sequence', () => {
+  it('a creation the hub numbered after the same desk’s later events still folds first', () => {
+    const s = new CaseScript();
+    const created = s.add(P110, 'case.created', createdPayload(P110, 'police110'), 0);
+    const screened = s.add(P110, 'case.screened', { verdict: 'nonPolice' }, 1);
+    const transferred = s.add(P110, 'case.transferred', { to: TO_HOTLINE, threeWayCall: false, ackDueBy: s.t(31) }, 1);
+    // the desk's second batch reached the hub first
+    const held = [
+      { ...screened, hubSeq: 1 },
+      { ...transferred, hubSeq: 2 },
+      { ...created, hubSeq: 3 },
+    ];
+    expect(orderForFold(held).map((e) => e.type)).toEqual(['case.created', 'case.screened', 'case.transferred']);
+    expect(foldCase(held)).toMatchObject({ status: 'transferred', eventCount: 3, conflicts: [] });
+    // another desk's event numbered in between still follows the hub where it can
+    const ack = { ...s.add(H12345, 'case.acknowledged', { of: 'transfer', station: H12345 }, 2), hubSeq: 4 };
+    expect(orderForFold([ack, ...held]).map((e) => e.type)).toEqual(['case.created', 'case.screened', 'case.transferred', 'case.acknowledged']);
+  });
+});

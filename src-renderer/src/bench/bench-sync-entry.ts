@@ -10,6 +10,7 @@ import Dexie, { type Table } from 'dexie';
 import {
   HOTLINE_TARGET,
   StationSchema,
+  foldCase,
   intakeCommands,
   loadDefaultCatalogue,
   parseEvent,
@@ -19,14 +20,13 @@ import {
 } from '../../../src-common/domain';
 import type { PullResponse } from '../../../src-common/protocol/v1';
 import { applyExternalEvents } from '../store/apply-external';
-import { readCounters } from '../store/counters';
+import { CounterDelta, readCounters } from '../store/counters';
 import { RelayDb, type StoredEvent } from '../store/db';
+import { toStoredCase } from '../store/projection';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
 import { createHubClient, type HubClient } from '../sync/hub-client';
 import { CURSOR_KEY, pullAll } from '../sync/pull';
-import { pushOutbox } from '../sync/push';
-
-const RAW_DB_NAME = 'relay-bench-sync-raw';
+import { applyPushResponse, nextBatch, pushOutbox } from '../sync/push';
 
 // ---- databases --------------------------------------------------------------------------
 
@@ -55,8 +55,8 @@ function deleteDatabase(name: string): Promise<void> {
 /** Bare Dexie: the events table with the store's own indexes and durability, nothing else. */
 class RawDb extends Dexie {
   events!: Table<StoredEvent, string>;
-  constructor() {
-    super(RAW_DB_NAME, { chromeTransactionDurability: 'strict' });
+  constructor(name: string) {
+    super(name, { chromeTransactionDurability: 'strict' });
     this.version(1).stores({ events: 'id, caseId, [stationId+seq], lseq, hubSeq' });
   }
 }
@@ -65,7 +65,7 @@ class RawDb extends Dexie {
 
 let intakeNo = 0;
 
-const CATEGORIES = ['housing.water', 'utility.water', 'utility.heating', 'utility.power', 'transport.taxi', 'labor.wages'];
+const CATEGORIES = ['housing.water', 'housing.heating', 'housing.gas', 'power.outage', 'transport.taxi-lost', 'hrss.wages'];
 
 function draft(now: Date): IntakeDraft {
   intakeNo++;
@@ -135,8 +135,9 @@ let prefetched: Array<{ events: PullResponse['events']; cursor: string }> = [];
 // ---- the API ----------------------------------------------------------------------------
 
 const api = {
+  /** Delete these databases (and forget prefetched pages). */
   async reset(names: string[]): Promise<void> {
-    for (const name of [...names, RAW_DB_NAME]) await deleteDatabase(name);
+    for (const name of names) await deleteDatabase(name);
     prefetched = [];
   },
 
@@ -243,11 +244,101 @@ const api = {
     return { ms, parseMs, added, pages: prefetched.length, after: await storeFigures(db) };
   },
 
+  /**
+   * Where a push's time goes: the same loop as pushOutbox, written out (nextBatch, the
+   * hub's answer, applyPushResponse), each part summed. Diagnostic: the figure that counts
+   * is push() above.
+   */
+  async pushBreakdown(options: { dbName: string; hubUrl: string; token: string; stationId: string }) {
+    const db = relayDb(options.dbName);
+    await db.open();
+    const client = createHubClient({ baseUrl: options.hubUrl, token: options.token, timeoutMs: 60_000 });
+    const parts = { nextBatch: 0, hub: 0, applyPushResponse: 0 };
+    let batches = 0;
+    let events = 0;
+    const t0 = performance.now();
+    for (;;) {
+      let t = performance.now();
+      const batch = await nextBatch(db, 500, 1024 * 1024);
+      parts.nextBatch += performance.now() - t;
+      if (batch.length === 0) break;
+      t = performance.now();
+      const response = await client.push(batch);
+      parts.hub += performance.now() - t;
+      t = performance.now();
+      await applyPushResponse(db, response, options.stationId);
+      parts.applyPushResponse += performance.now() - t;
+      batches++;
+      events += batch.length;
+    }
+    return { ms: performance.now() - t0, batches, events, parts, after: await storeFigures(db) };
+  },
+
+  /**
+   * Where an apply's time goes: the steps of applyExternalEvents for a fresh station, written
+   * out and timed one by one inside one transaction per page (as it runs them), plus the
+   * commit. Diagnostic: the figure that counts is applyOnly() above. `readAnyOfMs`: the
+   * per-case event reads done as one where('caseId').anyOf(...) instead, for comparison.
+   */
+  async applyBreakdown(options: { dbName: string }) {
+    await deleteDatabase(options.dbName);
+    const db = relayDb(options.dbName);
+    await db.open();
+    const parts = { parse: 0, heldCheck: 0, eventsBulkAdd: 0, caseEventReads: 0, fold: 0, casesBulkGet: 0, casesBulkPut: 0, countersAndCursor: 0, commit: 0 };
+    let readAnyOfMs = 0;
+    let lseq = 0;
+    let cases = 0;
+    const t0 = performance.now();
+    for (const page of prefetched) {
+      let t = performance.now();
+      const lap = (part: keyof typeof parts) => {
+        const now = performance.now();
+        parts[part] += now - t;
+        t = now;
+      };
+      const parsed = page.events.map((e) => ({ event: parseEvent(e.event), hubSeq: e.hubSeq }));
+      lap('parse');
+      const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
+      await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox], async () => {
+        await db.events.bulkGet(parsed.map((p) => p.event.id));
+        lap('heldCheck');
+        await db.events.bulkAdd(parsed.map((p) => ({ ...p.event, hubSeq: p.hubSeq, lseq: ++lseq })));
+        lap('eventsBulkAdd');
+        const perCase: StoredEvent[][] = [];
+        for (const id of caseIds) perCase.push(await db.events.where('caseId').equals(id).toArray());
+        lap('caseEventReads');
+        const before = await db.cases.bulkGet(caseIds);
+        lap('casesBulkGet');
+        const counters = new CounterDelta();
+        const rows = [];
+        for (const [i, events] of perCase.entries()) {
+          const state = foldCase(events);
+          if (!state) continue;
+          counters.caseChanged(before[i] ?? undefined, state);
+          rows.push(toStoredCase(state));
+        }
+        lap('fold');
+        await db.cases.bulkPut(rows);
+        lap('casesBulkPut');
+        await counters.apply(db);
+        await db.settings.put({ key: CURSOR_KEY, value: page.cursor });
+        await db.settings.put({ key: 'local:lseq', value: lseq });
+        lap('countersAndCursor');
+        cases += rows.length;
+      });
+      lap('commit');
+      const r0 = performance.now();
+      await db.transaction('r', db.events, () => db.events.where('caseId').anyOf(caseIds).toArray());
+      readAnyOfMs += performance.now() - r0;
+    }
+    return { ms: performance.now() - t0 - readAnyOfMs, parts, readAnyOfMs, events: lseq, cases, pages: prefetched.length };
+  },
+
   /** RAW: bare Dexie bulkPut of the same events (as stored rows), one transaction per page. */
-  async rawBulkPut() {
-    await deleteDatabase(RAW_DB_NAME);
-    const raw = new RawDb();
-    open.set(RAW_DB_NAME, raw);
+  async rawBulkPut(options: { dbName: string }) {
+    await deleteDatabase(options.dbName);
+    const raw = new RawDb(options.dbName);
+    open.set(options.dbName, raw);
     await raw.open();
     let lseq = 0;
     const pages = prefetched.map((p) =>

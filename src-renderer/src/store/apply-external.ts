@@ -4,10 +4,9 @@
  * skipped; the same id with different content is refused. Every case touched is folded again
  * from all its events, in the one fold order, in the same transaction.
  */
-import { canonicalJson, foldCase, parseEvent, type RelayEvent } from '../../../src-common/domain';
-import { CounterDelta } from './counters';
+import { canonicalJson, parseEvent, type RelayEvent } from '../../../src-common/domain';
 import type { RelayDb, StoredEvent } from './db';
-import { toCaseState, toStoredCase } from './projection';
+import { refoldCases } from './refold';
 
 export interface ExternalEvent {
   event: unknown;
@@ -79,21 +78,8 @@ export async function applyExternalEvents(
       await db.events.bulkAdd(toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: first + i })));
     }
     if (toSequence.length > 0) await db.events.bulkPut(toSequence);
-    const counters = new CounterDelta();
-    const caseIds = [...touched].filter((id) => !id.startsWith('handover'));
-    const beforeRows = await db.cases.bulkGet(caseIds);
-    const nextRows = [];
-    for (const [i, caseId] of caseIds.entries()) {
-      const events = (await db.events.where('caseId').equals(caseId).toArray()).filter((e) => e.type !== 'shift.handover');
-      const state = foldCase(events);
-      if (!state) continue; // its creation has not arrived yet; folded when it does
-      const before = beforeRows[i];
-      counters.caseChanged(before ? toCaseState(before) : undefined, state);
-      nextRows.push(toStoredCase(state));
-    }
-    await db.cases.bulkPut(nextRows);
-    await counters.apply(db);
+    const casesTouched = await refoldCases(db, touched);
     if (extraWrites) await extraWrites();
-    return { added: toAdd.length, alreadyHeld, sequenced: toSequence.length, casesTouched: nextRows.length };
+    return { added: toAdd.length, alreadyHeld, sequenced: toSequence.length, casesTouched };
   });
 }

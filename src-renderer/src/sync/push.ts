@@ -6,9 +6,11 @@
  * operator). Whatever the hub does not answer stays queued and is sent again; re-sending is
  * always safe because the hub keeps events by id.
  */
+import { canonicalJson, foldCase } from '../../../src-common/domain';
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
 import type { RelayDb, StoredEvent } from '../store/db';
+import { toStoredCase } from '../store/projection';
 import { refoldCases } from '../store/refold';
 import type { HubClient } from './hub-client';
 
@@ -48,6 +50,30 @@ export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number
     bytes += size;
   }
   return batch;
+}
+
+/**
+ * Of the cases whose events just got hub numbers, those whose fold in hub order differs from
+ * the stored row. Usually none: the hub numbers a station's events in the order they were
+ * sent, so unless another station's events interleave, the case stays exactly as it was, and
+ * rewriting an unchanged case row (its ~20 indexes and search terms) was most of a push's
+ * local cost. Call inside the transaction.
+ */
+async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise<string[]> {
+  const ids = [...caseIds];
+  if (ids.length === 0) return [];
+  const [rows, events] = await Promise.all([db.cases.bulkGet(ids), db.events.where('caseId').anyOf(ids).toArray()]);
+  const byCase = new Map<string, StoredEvent[]>();
+  for (const e of events) {
+    const list = byCase.get(e.caseId);
+    if (list) list.push(e);
+    else byCase.set(e.caseId, [e]);
+  }
+  return ids.filter((caseId, i) => {
+    const row = rows[i];
+    const state = foldCase(byCase.get(caseId) ?? []);
+    return !row || !state || canonicalJson(toStoredCase(state)) !== canonicalJson(row);
+  });
 }
 
 /** Record the hub's answer for one batch, in one transaction. */
@@ -110,8 +136,8 @@ export async function applyPushResponse(db: RelayDb, response: PushResponse, sta
       const row = await db.counters.get(COUNTER.rejected);
       await db.counters.put({ key: COUNTER.rejected, n: (row?.n ?? 0) + rejected });
     }
-    // our events now carry hub order: fold their cases again in the one order
-    await refoldCases(db, touched);
+    // our events now carry hub order: fold their cases again in the one order (where it changes them)
+    await refoldCases(db, await casesToRefold(db, touched));
     return { accepted, duplicates, rejected, requeued };
   });
 }

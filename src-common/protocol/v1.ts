@@ -43,11 +43,21 @@ export const StationInfoSchema = z.object({
 export type StationInfo = z.infer<typeof StationInfoSchema>;
 
 /** Events travel as plain JSON; each one is validated with the domain's EventSchema. */
+/** A pull cursor as the hub hands it out: "P" or "P.H" (opaque to stations). */
+export const CURSOR_PATTERN = /^(0|[1-9][0-9]{0,14})(?:\.(0|[1-9][0-9]{0,14}))?$/;
+
 export const PushRequestSchema = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   events: z.array(z.unknown()).min(1).max(MAX_PUSH_EVENTS),
+  /**
+   * Optional, per event id: the pull cursor the station had applied when it recorded that
+   * event. The hub judges each event by the case as the station knew it then (so two desks
+   * acting apart are both kept, while a transition nobody could lawfully record is refused);
+   * without it, by everything the hub had handed the station.
+   */
+  basis: z.record(z.string(), z.string().regex(CURSOR_PATTERN, '不是集线器给出的游标')).optional(),
 });
-export type PushRequest = { protocol: typeof PROTOCOL_VERSION; events: unknown[] };
+export type PushRequest = { protocol: typeof PROTOCOL_VERSION; events: unknown[]; basis?: Record<string, string> };
 
 export const PushResultSchema = z.discriminatedUnion('status', [
   /** stored now, with its hub sequence number */

@@ -104,6 +104,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX refused_events_event ON refused_events (event_id);
     `,
   },
+  {
+    version: 2,
+    name: 'furthest pull cursor handed to each station',
+    sql: `
+      -- the furthest pull cursor (pos, hub_seq: see src-hub/sync/cursor.ts) the hub has
+      -- answered a station with: a pushed event is judged by what its station could know
+      -- (src-hub/sync/knowledge.ts), never by more than it was handed
+      CREATE TABLE station_pull (
+        station_id  text PRIMARY KEY,
+        pos         bigint NOT NULL,
+        hub_seq     bigint NOT NULL,
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- the station's seq of a refused event, where it had one: a refused seq is settled (the
+      -- station will not send it again), so the events after it can be judged
+      ALTER TABLE refused_events ADD COLUMN seq bigint;
+      CREATE INDEX refused_events_station_seq ON refused_events (station_id, seq);
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

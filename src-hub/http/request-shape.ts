@@ -38,7 +38,25 @@ export function checkPushRequest(body: unknown): PushRequest {
   }
   const parsed = PushRequestSchema.safeParse(body);
   if (!parsed.success) throw bad(`请求格式不正确：${z.prettifyError(parsed.error)}`);
+  if (parsed.data.basis) {
+    const n = Object.keys(parsed.data.basis).length;
+    if (n > b.events.length) throw bad(`basis 有 ${n} 项，多于 events 的 ${b.events.length} 条`);
+    for (const [id, text] of Object.entries(parsed.data.basis)) {
+      const c = parseCursor(text);
+      if (!c) throw bad(`basis 中事件 ${id.slice(0, 64)} 的游标 ${text.slice(0, 40)} 不正确`);
+    }
+  }
   return parsed.data as PushRequest;
+}
+
+/** The request's basis as cursors by event id (checkPushRequest has validated it). */
+export function basisOf(request: PushRequest): Map<string, Cursor> {
+  const out = new Map<string, Cursor>();
+  for (const [id, text] of Object.entries(request.basis ?? {})) {
+    const c = parseCursor(text);
+    if (c) out.set(id, c);
+  }
+  return out;
 }
 
 export function checkPullQuery(query: unknown): { after: Cursor; limit: number } {

@@ -6,7 +6,7 @@ import { HubError } from '../errors';
 import { pullEvents } from '../sync/pull';
 import { pushEvents } from '../sync/push';
 import { stationOf } from './auth';
-import { checkPullQuery, checkPushRequest } from './request-shape';
+import { basisOf, checkPullQuery, checkPushRequest } from './request-shape';
 
 export function syncRoutes(app: FastifyInstance, db: Database): void {
   app.get(`${API_PREFIX}/health`, { config: { auth: 'none' } }, async (): Promise<Health> => {
@@ -31,7 +31,7 @@ export function syncRoutes(app: FastifyInstance, db: Database): void {
       const firstEventId = typeof first?.id === 'string' ? first.id.slice(0, 64) : undefined;
       request.log.debug({ station: me.stationId, events: body.events.length, firstEventId }, 'push: received');
       try {
-        const outcome = await pushEvents(db, me, body.events);
+        const outcome = await pushEvents(db, me, body.events, basisOf(body));
         for (const r of outcome.refused) {
           const level = r.code === 'conflicting_content' ? 'warn' : 'info';
           request.log[level]({ station: me.stationId, eventId: r.id, code: r.code }, `push: event refused: ${r.reason}`);

@@ -7,12 +7,14 @@
  * hub_seq; the common case, and what a station starting from nothing sends: "0"), else
  * "P.H". Stations treat it as opaque text.
  */
+import { CURSOR_PATTERN } from '../../src-common/protocol/v1';
+
 export interface Cursor {
   pos: number;
   hubSeq: number;
 }
 
-const CURSOR = /^(0|[1-9][0-9]{0,14})(?:\.(0|[1-9][0-9]{0,14}))?$/;
+const CURSOR = CURSOR_PATTERN;
 
 export const START: Cursor = { pos: 0, hubSeq: 0 };
 

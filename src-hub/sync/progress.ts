@@ -29,16 +29,20 @@ export function progressFrom(contiguous: number, heldAbove: readonly number[]): 
   return { contiguousSeq: c, gaps };
 }
 
-/** Bring the station's progress up to date (inside the push transaction) and return it. */
-export async function updateProgress(tx: Queryable, stationId: string): Promise<Progress> {
-  const row = await tx.query<{ contiguous_seq: number }>('SELECT contiguous_seq FROM station_progress WHERE station_id = $1', [stationId]);
-  const before = row[0] ? Number(row[0].contiguous_seq) : 0;
-  const above = await tx.query<{ seq: number }>('SELECT seq FROM events WHERE station_id = $1 AND seq > $2 ORDER BY seq', [stationId, before]);
-  const progress = progressFrom(
-    before,
-    above.map((r) => Number(r.seq)),
-  );
-  if (!row[0]) {
+/**
+ * Write the station's progress after a push (inside its transaction) and return it, from what
+ * the push read under the lock: the contiguous prefix before, and every held seq above it
+ * (those held before and those just accepted).
+ */
+export async function writeProgress(
+  tx: Queryable,
+  stationId: string,
+  before: number,
+  heldAbove: readonly number[],
+  hasRow: boolean,
+): Promise<Progress> {
+  const progress = progressFrom(before, heldAbove);
+  if (!hasRow) {
     await tx.query('INSERT INTO station_progress (station_id, contiguous_seq) VALUES ($1, $2)', [stationId, progress.contiguousSeq]);
   } else if (progress.contiguousSeq !== before) {
     await tx.query('UPDATE station_progress SET contiguous_seq = $2 WHERE station_id = $1', [stationId, progress.contiguousSeq]);

@@ -24,6 +24,19 @@ interface PageRow {
   content: string;
 }
 
+/**
+ * Remember the furthest cursor handed to the station (push judges its events by what it could
+ * know: knowledge.ts). Written only when the station moves on, so idle polls write nothing.
+ */
+async function recordHandedOut(db: Database, stationId: string, cursor: Cursor): Promise<void> {
+  await db.query(
+    `INSERT INTO station_pull (station_id, pos, hub_seq) VALUES ($1, $2, $3)
+     ON CONFLICT (station_id) DO UPDATE SET pos = excluded.pos, hub_seq = excluded.hub_seq, updated_at = now()
+      WHERE (station_pull.pos, station_pull.hub_seq) < (excluded.pos, excluded.hub_seq)`,
+    [stationId, cursor.pos, cursor.hubSeq],
+  );
+}
+
 export async function pullEvents(db: Database, me: StationInfo, after: Cursor, limit: number): Promise<PullResponse> {
   // Read first, and bound both queries by it: every position up to it is committed already
   // (commit order), so the two queries, even run as separate statements while pushes commit,
@@ -64,6 +77,7 @@ export async function pullEvents(db: Database, me: StationInfo, after: Cursor, l
   const last = page.at(-1);
   let cursor: Cursor = last ? { pos: last.pos, hubSeq: last.hubSeq } : after;
   if (!more && compareCursor(cursor, { pos: committed, hubSeq: committed }) < 0) cursor = { pos: committed, hubSeq: committed };
+  if (compareCursor(cursor, after) > 0) await recordHandedOut(db, me.stationId, cursor);
   return {
     events: page.map((r) => ({ hubSeq: r.hubSeq, event: JSON.parse(r.content) as unknown })),
     cursor: formatCursor(cursor),

@@ -10,8 +10,9 @@
  * - duplicate: the same id with the same canonical content is held: its original hubSeq;
  * - rejected: schema-invalid (`invalid_event`, `unknown_event_type`, `unsupported_version`),
  *   the same id with different content (`conflicting_content`: the held one is kept, never
- *   overwritten), or a seq of this station already used by another event (`seq_taken`).
- *   Every rejection is kept in refused_events.
+ *   overwritten), a seq of this station already used by another event (`seq_taken`), or a
+ *   transition the station could not lawfully record on the case as it knew it
+ *   (`transition_refused`: see knowledge.ts). Every rejection is kept in refused_events.
  */
 import {
   canonicalJson,
@@ -27,13 +28,20 @@ import type { PushResponse, PushResult, StationInfo } from '../../src-common/pro
 import { placeholders, storableText, takeSyncLock, type Database, type Queryable } from '../db/database';
 import { HubError } from '../errors';
 import { recordCasesAndGrants } from './audience';
-import { updateProgress } from './progress';
+import { START, type Cursor } from './cursor';
+import { StationKnowledge, type LoggedEvent } from './knowledge';
+import { writeProgress } from './progress';
 import { insertRows } from './sql-rows';
 
 export interface RefusedEvent {
   id: string;
   code: string;
   reason: string;
+}
+
+/** The station's seq a refused event claimed, when it claimed a usable one. */
+function seqOf(raw: unknown): number | null {
+  return isRecord(raw) && typeof raw.seq === 'number' && Number.isSafeInteger(raw.seq) && raw.seq > 0 ? raw.seq : null;
 }
 
 export interface PushOutcome {
@@ -121,26 +129,83 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
   );
 }
 
-/** Cases in the batch that exist at the hub and that `me` may not see. */
-async function hiddenCases(tx: Queryable, me: StationInfo, items: readonly Item[]): Promise<Set<string>> {
-  const caseIds = [...new Set(items.flatMap((i) => (i.kind === 'valid' ? [i.event.caseId] : [])))];
-  if (caseIds.length === 0) return new Set();
-  const known = await tx.query<{ case_id: string }>(`SELECT case_id FROM cases WHERE case_id IN (${placeholders(caseIds.length)})`, caseIds);
-  if (known.length === 0) return new Set();
-  const ids = known.map((r) => r.case_id);
-  const seen = await tx.query<{ case_id: string }>(
-    `SELECT case_id FROM case_audience WHERE station_id = $1 AND case_id IN (${placeholders(ids.length, 2)})`,
-    [me.stationId, ...ids],
-  );
-  const visible = new Set(seen.map((r) => r.case_id));
-  return new Set(ids.filter((id) => !visible.has(id)));
+interface BatchContext {
+  /** cases of the batch that exist at the hub and that `me` may not see */
+  hidden: Set<string>;
+  knowledge: StationKnowledge;
+  contiguousSeq: number;
+  heldAbove: number[];
+  /** whether station_progress has a row for `me` */
+  hasProgress: boolean;
 }
 
-export async function pushEvents(db: Database, me: StationInfo, rawEvents: readonly unknown[]): Promise<PushOutcome> {
+/**
+ * What judging the batch needs, read under the lock: the held events of its cases, `me`'s
+ * grants on them, the furthest cursor handed to `me`, and which of `me`'s seqs are held.
+ */
+async function loadContext(tx: Queryable, me: StationInfo, items: readonly Item[]): Promise<BatchContext> {
+  const caseIds = [...new Set(items.flatMap((i) => (i.kind === 'valid' ? [i.event.caseId] : [])))];
+  const logged: LoggedEvent[] = [];
+  const grants = new Map<string, number>();
+  if (caseIds.length > 0) {
+    for (const r of await tx.query<{ hub_seq: number; content: string }>(
+      `SELECT hub_seq, content FROM events WHERE case_id IN (${placeholders(caseIds.length)})`,
+      caseIds,
+    )) {
+      logged.push({ hubSeq: Number(r.hub_seq), event: JSON.parse(r.content) as RelayEvent });
+    }
+    for (const r of await tx.query<{ case_id: string; granted_seq: number }>(
+      `SELECT case_id, granted_seq FROM case_audience WHERE station_id = $1 AND case_id IN (${placeholders(caseIds.length, 2)})`,
+      [me.stationId, ...caseIds],
+    )) {
+      grants.set(r.case_id, Number(r.granted_seq));
+    }
+  }
+  const known = new Set(logged.map((l) => l.event.caseId));
+  const hidden = new Set([...known].filter((id) => !grants.has(id)));
+  const [mine] = await tx.query<{ pull_pos: number | null; pull_hub_seq: number | null; contiguous_seq: number | null }>(
+    `SELECT (SELECT pos FROM station_pull WHERE station_id = $1) AS pull_pos,
+            (SELECT hub_seq FROM station_pull WHERE station_id = $1) AS pull_hub_seq,
+            (SELECT contiguous_seq FROM station_progress WHERE station_id = $1) AS contiguous_seq`,
+    [me.stationId],
+  );
+  const contiguousSeq = mine?.contiguous_seq === null || mine?.contiguous_seq === undefined ? 0 : Number(mine.contiguous_seq);
+  const heldAbove: number[] = [];
+  const refusedAbove: number[] = [];
+  for (const r of await tx.query<{ seq: number; refused: boolean }>(
+    `SELECT seq, false AS refused FROM events WHERE station_id = $1 AND seq > $2
+     UNION ALL SELECT seq, true AS refused FROM refused_events WHERE station_id = $1 AND seq > $2`,
+    [me.stationId, contiguousSeq],
+  )) {
+    (r.refused ? refusedAbove : heldAbove).push(Number(r.seq));
+  }
+  const handedOut: Cursor =
+    mine?.pull_pos === null || mine?.pull_pos === undefined ? START : { pos: Number(mine.pull_pos), hubSeq: Number(mine.pull_hub_seq) };
+  return {
+    hidden,
+    knowledge: new StationKnowledge({ me, logged, grants, handedOut, contiguousSeq, heldAbove: [...heldAbove, ...refusedAbove] }),
+    contiguousSeq,
+    heldAbove,
+    hasProgress: mine?.contiguous_seq !== null && mine?.contiguous_seq !== undefined,
+  };
+}
+
+/**
+ * @param basis for each event id, the pull cursor the station had applied when it recorded
+ * the event (see knowledge.ts); events without one are judged at the furthest cursor handed
+ * to the station.
+ */
+export async function pushEvents(
+  db: Database,
+  me: StationInfo,
+  rawEvents: readonly unknown[],
+  basis: ReadonlyMap<string, Cursor> = new Map(),
+): Promise<PushOutcome> {
   const items = rawEvents.map(classify);
   return db.transaction(async (tx) => {
     await takeSyncLock(tx);
-    const refusal = forbidden(me, items, await hiddenCases(tx, me, items));
+    const context = await loadContext(tx, me, items);
+    const refusal = forbidden(me, items, context.hidden);
     if (refusal) throw refusal;
 
     const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
@@ -167,12 +232,15 @@ export async function pushEvents(db: Database, me: StationInfo, rawEvents: reado
 
     const results: PushResult[] = [];
     const accepted: Array<{ event: RelayEvent; hubSeq: number; content: string }> = [];
-    const refused: Array<RefusedEvent & { content: string }> = [];
+    // seq: the station's seq the refusal settles (it will not be sent again), where known
+    const refused: Array<RefusedEvent & { content: string; seq: number | null }> = [];
     let duplicates = 0;
     for (const item of items) {
       if (item.kind === 'invalid') {
         results.push({ id: item.id, status: 'rejected', reason: item.reason, code: item.code });
-        refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw) });
+        const seq = seqOf(item.raw);
+        refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw), seq });
+        if (seq !== null) context.knowledge.settled(seq);
         continue;
       }
       const e = item.event;
@@ -184,7 +252,7 @@ export async function pushEvents(db: Database, me: StationInfo, rawEvents: reado
         } else {
           const reason = `事件 ${e.id} 已在集线器（序号 ${held.hubSeq}），内容与此次不同：记录只追加，不覆盖，已保留原记录`;
           results.push({ id: e.id, status: 'rejected', reason, code: 'conflicting_content' });
-          refused.push({ id: e.id, code: 'conflicting_content', reason, content: item.content });
+          refused.push({ id: e.id, code: 'conflicting_content', reason, content: item.content, seq: null });
         }
         continue;
       }
@@ -192,12 +260,21 @@ export async function pushEvents(db: Database, me: StationInfo, rawEvents: reado
       if (seqOwner !== undefined) {
         const reason = `本站序号 ${e.seq} 已由事件 ${seqOwner} 使用，不能再用于事件 ${e.id}`;
         results.push({ id: e.id, status: 'rejected', reason, code: 'seq_taken' });
-        refused.push({ id: e.id, code: 'seq_taken', reason, content: item.content });
+        refused.push({ id: e.id, code: 'seq_taken', reason, content: item.content, seq: null });
+        continue;
+      }
+      const illegal = context.knowledge.refusal(e, basis.get(e.id));
+      if (illegal !== null) {
+        const reason = `按本站记录此事件时所知的工单情况，${illegal}（事件 ${e.id}，${EVENT_TYPE_LABELS[e.type]}）`;
+        results.push({ id: e.id, status: 'rejected', reason, code: 'transition_refused' });
+        refused.push({ id: e.id, code: 'transition_refused', reason, content: item.content, seq: e.seq });
+        context.knowledge.settled(e.seq);
         continue;
       }
       const hubSeq = ++next;
       heldById.set(e.id, { hubSeq, content: item.content });
       heldBySeq.set(e.seq, e.id);
+      context.knowledge.accepted(e, hubSeq);
       accepted.push({ event: e, hubSeq, content: item.content });
       results.push({ id: e.id, status: 'accepted', hubSeq });
     }
@@ -212,10 +289,16 @@ export async function pushEvents(db: Database, me: StationInfo, rawEvents: reado
     await insertRows(
       tx,
       'refused_events',
-      ['station_id', 'event_id', 'code', 'reason', 'content'],
-      refused.map((r) => [me.stationId, storableText(r.id), r.code, storableText(r.reason), storableText(r.content)]),
+      ['station_id', 'event_id', 'code', 'reason', 'content', 'seq'],
+      refused.map((r) => [me.stationId, storableText(r.id), r.code, storableText(r.reason), storableText(r.content), r.seq]),
     );
-    const progress = await updateProgress(tx, me.stationId);
+    const progress = await writeProgress(
+      tx,
+      me.stationId,
+      context.contiguousSeq,
+      [...context.heldAbove, ...accepted.map((a) => a.event.seq)],
+      context.hasProgress,
+    );
     return {
       response: { results, gaps: progress.gaps, contiguousSeq: progress.contiguousSeq },
       refused: refused.map(({ id, code, reason }) => ({ id, code, reason })),

@@ -11,7 +11,7 @@ import { PullResponseSchema } from '../../src-common/protocol/v1';
 import { AUDIENCE_FROM_LOG_SQL, audienceParams } from '../../src-hub/sync/audience';
 import { Desk, toDepartment, toHotline } from './helpers/desk';
 import { describeEachDriver } from './helpers/drivers';
-import { pull, pullAll, push, startHub, type Hub } from './helpers/hub-harness';
+import { pull, pullAll, push, pushKnowing, startHub, type Hub } from './helpers/hub-harness';
 
 describeEachDriver('hub pull and visibility', (driver) => {
   let hub: Hub;
@@ -35,8 +35,8 @@ describeEachDriver('hub pull and visibility', (driver) => {
   }, 120_000);
   afterAll(async () => hub?.close());
 
-  async function ok(d: Desk, events: unknown[]) {
-    const res = await push(hub.url, d.token, events);
+  async function ok(d: Desk, events: Array<{ id: string }>) {
+    const res = await pushKnowing(hub.url, d.token, events);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.results.every((r) => r.status === 'accepted'), JSON.stringify(res.body.results)).toBe(true);
     return res.body;
@@ -115,7 +115,7 @@ describeEachDriver('hub pull and visibility', (driver) => {
 
     // a transfer naming one hotline station reaches only that one
     const c2 = p110.created();
-    await ok(p110, [c2, p110.transferred(c2.caseId, toHotline(hotline2.info.stationId))]);
+    await ok(p110, [c2, p110.screened(c2.caseId), p110.transferred(c2.caseId, toHotline(hotline2.info.stationId))]);
     expect(await news(hotline)).toEqual([]);
     expect((await news(hotline2))[0]).toBe(c2.id);
   });
@@ -142,9 +142,13 @@ describeEachDriver('hub pull and visibility', (driver) => {
     expect(await news(waterCity)).toEqual([uack.id]);
     expect(await news(supLanshan)).toContain(uack.id);
     // assisting departments too
-    const heatAssist = hotline.assigned(c.caseId, toDepartment('water', waterLanshan.info.stationId), [toDepartment('heating')]);
-    await ok(hotline, [heatAssist]);
-    expect(await news(heatLanshan)).toEqual([...whole, uack.id, heatAssist.id]);
+    const c3 = p110.created();
+    const early3 = [c3, p110.screened(c3.caseId), p110.transferred(c3.caseId, toHotline())];
+    await ok(p110, early3);
+    const ack3 = hotline.acknowledged(c3.caseId, 'transfer');
+    const heatAssist = hotline.assigned(c3.caseId, toDepartment('water'), [toDepartment('heating')]);
+    await ok(hotline, [ack3, heatAssist]);
+    expect(await news(heatLanshan)).toEqual([...early3.map((e) => e.id), ack3.id, heatAssist.id]);
   });
 
   it('an assignment that arrives before the creation is resolved when the creation arrives', async () => {

@@ -31,6 +31,8 @@ export interface OutboxRow {
   eventId: string;
   lseq: number;
   queuedAt: string;
+  /** the pull cursor this station had applied when it recorded the event (sent as the push's basis) */
+  basis?: string;
 }
 
 /** An event the hub refused for good: kept (never deleted) and shown to the operator. */

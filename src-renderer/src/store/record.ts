@@ -19,6 +19,7 @@ import {
 import { CounterDelta, COUNTER } from './counters';
 import type { RelayDb, StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
+import { CURSOR_KEY, cursorOf } from './pull-cursor';
 
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
@@ -85,8 +86,10 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });
     }
     const queuedAt = now().toISOString();
+    // what this desk knew when it acted: the hub judges the events by it
+    const basis = cursorOf(await db.settings.get(CURSOR_KEY));
     await db.events.bulkAdd(stored);
-    await db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt })));
+    await db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis })));
     await db.cases.bulkPut([...after.values()].map(toStoredCase));
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);

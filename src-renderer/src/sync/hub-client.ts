@@ -56,7 +56,8 @@ export interface HubClientOptions {
 export interface HubClient {
   health(): Promise<Health>;
   me(): Promise<StationInfo>;
-  push(events: unknown[]): Promise<PushResponse>;
+  /** basis: for each event id, the pull cursor the station had applied when it recorded the event */
+  push(events: unknown[], basis?: Record<string, string>): Promise<PushResponse>;
   pull(after: string, limit: number): Promise<PullResponse>;
 }
 
@@ -115,7 +116,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
   return {
     health: () => call('/health', HealthSchema, {}, false),
     me: () => call('/stations/me', StationInfoSchema),
-    push: (events) => call('/events', PushResponseSchema, { method: 'POST', body: JSON.stringify({ protocol: PROTOCOL_VERSION, events }) }),
+    push: (events, basis) =>
+      call('/events', PushResponseSchema, {
+        method: 'POST',
+        body: JSON.stringify({ protocol: PROTOCOL_VERSION, events, ...(basis && Object.keys(basis).length > 0 ? { basis } : {}) }),
+      }),
     pull: (after, limit) => call(`/events?after=${encodeURIComponent(after)}&limit=${limit}`, PullResponseSchema),
   };
 }

@@ -6,14 +6,10 @@
 import { DEFAULT_PULL_LIMIT } from '../../../src-common/protocol/v1';
 import { applyExternalEvents } from '../store/apply-external';
 import type { RelayDb } from '../store/db';
+import { CURSOR_KEY, readCursor } from '../store/pull-cursor';
 import type { HubClient } from './hub-client';
 
-export const CURSOR_KEY = 'sync:cursor';
-
-export async function readCursor(db: RelayDb): Promise<string> {
-  const row = await db.settings.get(CURSOR_KEY);
-  return typeof row?.value === 'string' ? row.value : '0';
-}
+export { CURSOR_KEY, readCursor };
 
 export interface PullSummary {
   pages: number;

@@ -34,19 +34,32 @@ function wire(e: StoredEvent): Record<string, unknown> {
   return event;
 }
 
-/** The next batch, oldest first, within the count and byte limits (always at least one event). */
+export interface Batch {
+  events: Array<Record<string, unknown>>;
+  /** event id → the pull cursor the station had when it recorded it (where known) */
+  basis: Record<string, string>;
+}
+
+/** The next batch's events, oldest first, within the count and byte limits (always at least one event). */
 export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Array<Record<string, unknown>>> {
+  return (await nextBatchWithBasis(db, maxEvents, maxBytes)).events;
+}
+
+/** The next batch and, for its events, the pull cursor each was recorded at. */
+export async function nextBatchWithBasis(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Batch> {
   const rows = await db.outbox.orderBy('lseq').limit(maxEvents).toArray();
-  if (rows.length === 0) return [];
+  const batch: Batch = { events: [], basis: {} };
+  if (rows.length === 0) return batch;
   const events = await db.events.bulkGet(rows.map((r) => r.eventId));
-  const batch: Array<Record<string, unknown>> = [];
   let bytes = 40; // the envelope {"protocol":1,"events":[...]}
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     if (!e) continue;
     const w = wire(e);
-    const size = encoder.encode(JSON.stringify(w)).length + 1;
-    if (batch.length > 0 && bytes + size > maxBytes) break;
-    batch.push(w);
+    const basis = rows[i]!.basis;
+    const size = encoder.encode(JSON.stringify(w)).length + 1 + (basis ? e.id.length + basis.length + 6 : 0);
+    if (batch.events.length > 0 && bytes + size > maxBytes) break;
+    batch.events.push(w);
+    if (basis) batch.basis[e.id] = basis;
     bytes += size;
   }
   return batch;
@@ -149,10 +162,10 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
   const summary: PushSummary = { batches: 0, accepted: 0, duplicates: 0, rejected: 0, requeued: 0 };
   let lastFirst: string | null = null;
   for (;;) {
-    const batch = await nextBatch(db, maxEvents, maxBytes);
+    const { events: batch, basis } = await nextBatchWithBasis(db, maxEvents, maxBytes);
     if (batch.length === 0) return summary;
     const first = String(batch[0]!.id);
-    const response = await client.push(batch);
+    const response = await client.push(batch, basis);
     const answered = new Set(response.results.map((r) => r.id));
     const r = await applyPushResponse(db, response, stationId);
     summary.batches++;

@@ -92,6 +92,14 @@ export class Desk {
     });
   }
 
+  feedback(caseId: string): RelayEvent<'case.feedback'> {
+    return this.event(caseId, 'case.feedback', { result: 'resolved', text: '已关阀抢修，恢复供水', station: this.ref });
+  }
+
+  closed(caseId: string): RelayEvent<'case.closed'> {
+    return this.event(caseId, 'case.closed', { summary: '已办结' });
+  }
+
   note(caseId: string, text = '已电话联系来电人'): RelayEvent<'case.noteAdded'> {
     return this.event(caseId, 'case.noteAdded', { text });
   }

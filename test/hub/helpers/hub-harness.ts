@@ -89,11 +89,21 @@ export async function request<T = unknown>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-export function push(url: string, token: string, events: unknown[]) {
+export function push(url: string, token: string, events: unknown[], basis?: Record<string, string>) {
   return request<PushResponse>(url, 'POST', '/events', {
     token,
-    body: { protocol: PROTOCOL_VERSION, events },
+    body: { protocol: PROTOCOL_VERSION, events, ...(basis ? { basis } : {}) },
   });
+}
+
+/**
+ * Push as a station that is up to date: it first pulls everything it may see (from 0), and
+ * says it recorded every event knowing all of that (the basis). The hub judges each event by
+ * the case as that station knew it (src-hub/sync/knowledge.ts).
+ */
+export async function pushKnowing(url: string, token: string, events: Array<{ id: string }>) {
+  const { cursor } = await pullAll(url, token, '0', 2000);
+  return push(url, token, events, Object.fromEntries(events.map((e) => [e.id, cursor])));
 }
 
 export function pull(url: string, token: string, after: string, limit?: number) {

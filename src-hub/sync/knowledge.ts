@@ -1,0 +1,124 @@
+/**
+ * Judging a pushed event by the case as its station knew it when recording it.
+ *
+ * A station checks every event it records against its own copy of the case (role-rules.ts:
+ * refusalForRole). The hub checks again, because a station may run old or altered software,
+ * but it must judge by the same view, not by the case as the hub knows it now: two desks that
+ * acted on one case while apart both acted rightly on what they knew, and both events are
+ * kept (the fold shows the conflict). So the hub rebuilds what the station knew:
+ *
+ * - its own earlier events (seq below the event's), held or accepted earlier in this batch;
+ * - every other event the hub had delivered to it up to the pull cursor it had applied when
+ *   it recorded the event — the `basis` the station sends with each event (PushRequest), never
+ *   beyond the furthest cursor the hub has handed to that station (`station_pull`). An event
+ *   sent without a basis is judged at that furthest cursor.
+ *
+ * An event refused in that view is a transition the station could not lawfully record
+ * (feedback on an item nobody acknowledged, closing without feedback, acting on a case it
+ * never saw): it is rejected with the domain's own reason. An event that arrives before some
+ * of its station's earlier ones (a gap below its seq that is neither held nor refused: batches
+ * delivered out of order) cannot be judged fairly yet and is kept unjudged, as concurrent acts
+ * are.
+ *
+ * Pure: the caller loads the rows (push.ts) and keeps this in step with what it accepts.
+ */
+import { foldCase, refusalForRole, type RelayEvent } from '../../src-common/domain';
+import type { StationInfo } from '../../src-common/protocol/v1';
+import { compareCursor, type Cursor } from './cursor';
+
+/** An event of the log on one of the batch's cases. */
+export interface LoggedEvent {
+  hubSeq: number;
+  event: RelayEvent;
+}
+
+export interface KnowledgeInput {
+  me: StationInfo;
+  /** the held events of the cases the batch touches, any order */
+  logged: readonly LoggedEvent[];
+  /** caseId → granted_seq of `me` on that case (absent: the case was never visible to it) */
+  grants: ReadonlyMap<string, number>;
+  /** the furthest pull cursor handed to `me` so far (START when it never pulled) */
+  handedOut: Cursor;
+  /**
+   * the station's seqs settled before this push: every seq ≤ contiguous is held, and these
+   * above it are held or were refused (a refused seq is never sent again)
+   */
+  contiguousSeq: number;
+  heldAbove: Iterable<number>;
+}
+
+export class StationKnowledge {
+  private readonly byCase = new Map<string, LoggedEvent[]>();
+  private contiguous: number;
+  private readonly above: Set<number>;
+
+  constructor(private readonly input: KnowledgeInput) {
+    for (const l of input.logged) this.add(l);
+    this.contiguous = input.contiguousSeq;
+    this.above = new Set(input.heldAbove);
+    this.advance();
+  }
+
+  private add(l: LoggedEvent): void {
+    const list = this.byCase.get(l.event.caseId);
+    if (list) list.push(l);
+    else this.byCase.set(l.event.caseId, [l]);
+  }
+
+  private advance(): void {
+    while (this.above.delete(this.contiguous + 1)) this.contiguous++;
+  }
+
+  /** The basis to judge by: what the station claims, never beyond what it was handed. */
+  basisFor(claimed: Cursor | undefined): Cursor {
+    const handed = this.input.handedOut;
+    if (!claimed) return handed;
+    return compareCursor(claimed, handed) <= 0 ? claimed : handed;
+  }
+
+  /** Whether the hub holds every earlier event of the station, so `event` can be judged. */
+  canJudge(event: RelayEvent): boolean {
+    return this.contiguous >= event.seq - 1;
+  }
+
+  /** What the station knew of the event's case: own earlier events and those delivered up to basis. */
+  knownEvents(event: RelayEvent, basis: Cursor): Array<RelayEvent & { hubSeq: number }> {
+    const me = this.input.me.stationId;
+    const grant = this.input.grants.get(event.caseId);
+    const out: Array<RelayEvent & { hubSeq: number }> = [];
+    for (const l of this.byCase.get(event.caseId) ?? []) {
+      const e = l.event;
+      let known: boolean;
+      if (e.stationId === me) known = e.seq < event.seq;
+      else if (grant === undefined) known = false;
+      else known = compareCursor({ pos: Math.max(l.hubSeq, grant), hubSeq: l.hubSeq }, basis) <= 0;
+      if (known) out.push({ ...e, hubSeq: l.hubSeq });
+    }
+    return out;
+  }
+
+  /**
+   * Why the station could not have recorded `event` (plain words), or null when it could, or
+   * when it cannot be judged yet (a gap below its seq).
+   */
+  refusal(event: RelayEvent, claimed: Cursor | undefined): string | null {
+    if (!this.canJudge(event)) return null;
+    const state = foldCase(this.knownEvents(event, this.basisFor(claimed)));
+    return refusalForRole(state, event, this.input.me);
+  }
+
+  /** Record that `event` was accepted with `hubSeq` (later events of the batch build on it). */
+  accepted(event: RelayEvent, hubSeq: number): void {
+    this.add({ hubSeq, event });
+    if (event.stationId === this.input.me.stationId) this.settled(event.seq);
+  }
+
+  /** Record that the station's `seq` is settled in this batch without being held (refused). */
+  settled(seq: number): void {
+    if (seq > this.contiguous) {
+      this.above.add(seq);
+      this.advance();
+    }
+  }
+}

@@ -20,13 +20,12 @@
  */
 import type { HandoverTarget, RelayEvent } from '../../src-common/domain';
 import type { StationInfo } from '../../src-common/protocol/v1';
-import { placeholders, type Queryable } from '../db/database';
-import { insertRows } from './sql-rows';
+import type { Queryable } from '../db/database';
 
 /** The district name that means the whole city. */
 export const WHOLE_CITY = '全市';
 
-interface CaseRow {
+export interface CaseRow {
   case_id: string;
   first_hub_seq: number;
   origin_station_id: string | null;
@@ -34,7 +33,7 @@ interface CaseRow {
   origin_hub_seq: number | null;
 }
 
-interface TargetRow {
+export interface TargetRow {
   hub_seq: number;
   ordinal: number;
   case_id: string;
@@ -43,11 +42,27 @@ interface TargetRow {
   department: string | null;
 }
 
-interface StationRow {
+export interface StationRow {
   station_id: string;
   role: string;
   district: string;
   department: string | null;
+}
+
+export interface GrantRow {
+  stationId: string;
+  caseId: string;
+  seq: number;
+}
+
+/** What a push's accepted events add: new case rows, origins found, targets, grants. */
+export interface AudiencePlan {
+  newCases: CaseRow[];
+  /** existing cases whose creating station has just become known */
+  originSet: CaseRow[];
+  newTargets: TargetRow[];
+  /** an existing grant is always lower: it was written by an earlier commit (insert, do nothing on conflict) */
+  grants: GrantRow[];
 }
 
 function targetsOf(event: RelayEvent): HandoverTarget[] {
@@ -62,47 +77,30 @@ function opensCase(event: RelayEvent): boolean {
 }
 
 /**
- * Record the cases, hand-over targets and audience grants that a push's accepted events
- * bring. All events are `me`'s (the hub refuses forged ones before this). Call inside the
- * push transaction, after the sync lock, with the events in hub_seq order.
+ * The cases, hand-over targets and audience grants that a push's accepted events bring, from
+ * the rows the push read under the sync lock (batch-context.ts): the batch's known cases,
+ * their department targets without a station, and the stations that can be granted cases.
+ * All events are `me`'s (the hub refuses forged ones before this), in hub_seq order. Pure.
  */
-export async function recordCasesAndGrants(
-  tx: Queryable,
+export function planCasesAndGrants(
   me: StationInfo,
   accepted: ReadonlyArray<{ event: RelayEvent; hubSeq: number }>,
-): Promise<void> {
-  if (accepted.length === 0) return;
-  const caseIds = [...new Set(accepted.map((a) => a.event.caseId))];
-  const known = new Map<string, CaseRow>();
-  for (const row of await tx.query<CaseRow>(
-    `SELECT case_id, first_hub_seq, origin_station_id, origin_district, origin_hub_seq FROM cases WHERE case_id IN (${placeholders(caseIds.length)})`,
-    caseIds,
-  )) {
-    known.set(row.case_id, row);
-  }
+  read: { cases: readonly CaseRow[]; departmentTargets: readonly TargetRow[]; stations: readonly StationRow[] },
+): AudiencePlan {
+  const plan: AudiencePlan = { newCases: [], originSet: [], newTargets: [], grants: [] };
+  if (accepted.length === 0) return plan;
+  const known = new Map<string, CaseRow>(read.cases.map((c) => [c.case_id, { ...c }]));
   // unresolved department targets of cases whose creating station is not known yet
-  const awaitingOrigin = caseIds.filter((id) => {
-    const c = known.get(id);
-    return c !== undefined && c.origin_district === null;
-  });
   const pendingTargets = new Map<string, TargetRow[]>();
-  if (awaitingOrigin.length > 0) {
-    for (const t of await tx.query<TargetRow>(
-      `SELECT hub_seq, ordinal, case_id, kind, station_id, department FROM handover_targets
-        WHERE station_id IS NULL AND kind IN ('unit', 'department') AND department IS NOT NULL
-          AND case_id IN (${placeholders(awaitingOrigin.length)})`,
-      awaitingOrigin,
-    )) {
-      const list = pendingTargets.get(t.case_id) ?? [];
-      list.push(t);
-      pendingTargets.set(t.case_id, list);
-    }
+  for (const t of read.departmentTargets) {
+    if (known.get(t.case_id)?.origin_district !== null) continue;
+    const list = pendingTargets.get(t.case_id) ?? [];
+    list.push(t);
+    pendingTargets.set(t.case_id, list);
   }
-  const stations = await tx.query<StationRow>(
-    `SELECT station_id, role, district, department FROM stations WHERE role IN ('hotline12345', 'unit', 'supervisor')`,
-  );
+  const stations = read.stations;
 
-  const grants = new Map<string, { stationId: string; caseId: string; seq: number }>();
+  const grants = new Map<string, GrantRow>();
   const grant = (stationId: string, caseId: string, seq: number) => {
     const key = `${stationId}\u0000${caseId}`;
     if (!grants.has(key)) grants.set(key, { stationId, caseId, seq });
@@ -114,7 +112,6 @@ export async function recordCasesAndGrants(
 
   const newCases = new Map<string, CaseRow>();
   const originSet = new Map<string, CaseRow>();
-  const newTargets: TargetRow[] = [];
 
   for (const { event, hubSeq } of accepted) {
     const caseId = event.caseId;
@@ -148,7 +145,7 @@ export async function recordCasesAndGrants(
         station_id: target.stationId,
         department: target.department,
       };
-      newTargets.push(row);
+      plan.newTargets.push(row);
       if (target.stationId !== null) {
         grant(target.stationId, caseId, hubSeq);
       } else if (target.kind === 'hotline') {
@@ -163,33 +160,10 @@ export async function recordCasesAndGrants(
       }
     });
   }
-
-  await insertRows(
-    tx,
-    'cases',
-    ['case_id', 'first_hub_seq', 'origin_station_id', 'origin_district', 'origin_hub_seq'],
-    [...newCases.values()].map((c) => [c.case_id, c.first_hub_seq, c.origin_station_id, c.origin_district, c.origin_hub_seq]),
-  );
-  for (const c of originSet.values()) {
-    await tx.query(
-      'UPDATE cases SET origin_station_id = $2, origin_district = $3, origin_hub_seq = $4 WHERE case_id = $1 AND origin_district IS NULL',
-      [c.case_id, c.origin_station_id, c.origin_district, c.origin_hub_seq],
-    );
-  }
-  await insertRows(
-    tx,
-    'handover_targets',
-    ['hub_seq', 'ordinal', 'case_id', 'kind', 'station_id', 'department'],
-    newTargets.map((t) => [t.hub_seq, t.ordinal, t.case_id, t.kind, t.station_id, t.department]),
-  );
-  // an existing grant is always lower: it was written by an earlier commit
-  await insertRows(
-    tx,
-    'case_audience',
-    ['station_id', 'case_id', 'granted_seq'],
-    [...grants.values()].map((g) => [g.stationId, g.caseId, g.seq]),
-    'ON CONFLICT (station_id, case_id) DO NOTHING',
-  );
+  plan.newCases = [...newCases.values()];
+  plan.originSet = [...originSet.values()];
+  plan.grants = [...grants.values()];
+  return plan;
 }
 
 /**

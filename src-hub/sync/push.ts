@@ -25,13 +25,14 @@ import {
   type RelayEvent,
 } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
-import { placeholders, storableText, takeSyncLock, type Database, type Queryable } from '../db/database';
+import { takeSyncLock, type Database } from '../db/database';
 import { HubError } from '../errors';
-import { recordCasesAndGrants } from './audience';
-import { START, type Cursor } from './cursor';
-import { StationKnowledge, type LoggedEvent } from './knowledge';
-import { writeProgress } from './progress';
-import { insertRows } from './sql-rows';
+import { planCasesAndGrants } from './audience';
+import { readBatchContext } from './batch-context';
+import { writeBatch } from './batch-write';
+import type { Cursor } from './cursor';
+import { StationKnowledge } from './knowledge';
+import { progressFrom } from './progress';
 
 export interface RefusedEvent {
   id: string;
@@ -129,67 +130,6 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
   );
 }
 
-interface BatchContext {
-  /** cases of the batch that exist at the hub and that `me` may not see */
-  hidden: Set<string>;
-  knowledge: StationKnowledge;
-  contiguousSeq: number;
-  heldAbove: number[];
-  /** whether station_progress has a row for `me` */
-  hasProgress: boolean;
-}
-
-/**
- * What judging the batch needs, read under the lock: the held events of its cases, `me`'s
- * grants on them, the furthest cursor handed to `me`, and which of `me`'s seqs are held.
- */
-async function loadContext(tx: Queryable, me: StationInfo, items: readonly Item[]): Promise<BatchContext> {
-  const caseIds = [...new Set(items.flatMap((i) => (i.kind === 'valid' ? [i.event.caseId] : [])))];
-  const logged: LoggedEvent[] = [];
-  const grants = new Map<string, number>();
-  if (caseIds.length > 0) {
-    for (const r of await tx.query<{ hub_seq: number; content: string }>(
-      `SELECT hub_seq, content FROM events WHERE case_id IN (${placeholders(caseIds.length)})`,
-      caseIds,
-    )) {
-      logged.push({ hubSeq: Number(r.hub_seq), event: JSON.parse(r.content) as RelayEvent });
-    }
-    for (const r of await tx.query<{ case_id: string; granted_seq: number }>(
-      `SELECT case_id, granted_seq FROM case_audience WHERE station_id = $1 AND case_id IN (${placeholders(caseIds.length, 2)})`,
-      [me.stationId, ...caseIds],
-    )) {
-      grants.set(r.case_id, Number(r.granted_seq));
-    }
-  }
-  const known = new Set(logged.map((l) => l.event.caseId));
-  const hidden = new Set([...known].filter((id) => !grants.has(id)));
-  const [mine] = await tx.query<{ pull_pos: number | null; pull_hub_seq: number | null; contiguous_seq: number | null }>(
-    `SELECT (SELECT pos FROM station_pull WHERE station_id = $1) AS pull_pos,
-            (SELECT hub_seq FROM station_pull WHERE station_id = $1) AS pull_hub_seq,
-            (SELECT contiguous_seq FROM station_progress WHERE station_id = $1) AS contiguous_seq`,
-    [me.stationId],
-  );
-  const contiguousSeq = mine?.contiguous_seq === null || mine?.contiguous_seq === undefined ? 0 : Number(mine.contiguous_seq);
-  const heldAbove: number[] = [];
-  const refusedAbove: number[] = [];
-  for (const r of await tx.query<{ seq: number; refused: boolean }>(
-    `SELECT seq, false AS refused FROM events WHERE station_id = $1 AND seq > $2
-     UNION ALL SELECT seq, true AS refused FROM refused_events WHERE station_id = $1 AND seq > $2`,
-    [me.stationId, contiguousSeq],
-  )) {
-    (r.refused ? refusedAbove : heldAbove).push(Number(r.seq));
-  }
-  const handedOut: Cursor =
-    mine?.pull_pos === null || mine?.pull_pos === undefined ? START : { pos: Number(mine.pull_pos), hubSeq: Number(mine.pull_hub_seq) };
-  return {
-    hidden,
-    knowledge: new StationKnowledge({ me, logged, grants, handedOut, contiguousSeq, heldAbove: [...heldAbove, ...refusedAbove] }),
-    contiguousSeq,
-    heldAbove,
-    hasProgress: mine?.contiguous_seq !== null && mine?.contiguous_seq !== undefined,
-  };
-}
-
 /**
  * @param basis for each event id, the pull cursor the station had applied when it recorded
  * the event (see knowledge.ts); events without one are judged at the furthest cursor handed
@@ -202,33 +142,31 @@ export async function pushEvents(
   basis: ReadonlyMap<string, Cursor> = new Map(),
 ): Promise<PushOutcome> {
   const items = rawEvents.map(classify);
+  const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
+  const batch = {
+    ids: [...new Set(valid.map((v) => v.event.id))],
+    seqs: [...new Set(valid.map((v) => v.event.seq))],
+    caseIds: [...new Set(valid.map((v) => v.event.caseId))],
+  };
   return db.transaction(async (tx) => {
     await takeSyncLock(tx);
-    const context = await loadContext(tx, me, items);
-    const refusal = forbidden(me, items, context.hidden);
+    const context = await readBatchContext(tx, me, batch);
+    const known = new Set(context.logged.map((l) => l.event.caseId));
+    const hidden = new Set([...known].filter((id) => !context.grants.has(id)));
+    const refusal = forbidden(me, items, hidden);
     if (refusal) throw refusal;
 
-    const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
-    const heldById = new Map<string, { hubSeq: number; content: string }>();
-    const heldBySeq = new Map<number, string>();
-    if (valid.length > 0) {
-      const ids = [...new Set(valid.map((v) => v.event.id))];
-      for (const r of await tx.query<{ event_id: string; hub_seq: number; content: string }>(
-        `SELECT event_id, hub_seq, content FROM events WHERE event_id IN (${placeholders(ids.length)})`,
-        ids,
-      )) {
-        heldById.set(r.event_id, { hubSeq: Number(r.hub_seq), content: r.content });
-      }
-      const seqs = [...new Set(valid.map((v) => v.event.seq))];
-      for (const r of await tx.query<{ seq: number; event_id: string }>(
-        `SELECT seq, event_id FROM events WHERE station_id = $1 AND seq IN (${placeholders(seqs.length, 2)})`,
-        [me.stationId, ...seqs],
-      )) {
-        heldBySeq.set(Number(r.seq), r.event_id);
-      }
-    }
-    const maxRow = await tx.query<{ m: number }>('SELECT coalesce(max(hub_seq), 0) AS m FROM events');
-    let next = Number(maxRow[0]?.m ?? 0);
+    const contiguousBefore = context.contiguousSeq ?? 0;
+    const knowledge = new StationKnowledge({
+      me,
+      logged: context.logged,
+      grants: context.grants,
+      handedOut: context.handedOut,
+      contiguousSeq: contiguousBefore,
+      heldAbove: [...context.heldAbove, ...context.refusedAbove],
+    });
+    const { heldById, heldBySeq } = context;
+    let next = context.maxHubSeq;
 
     const results: PushResult[] = [];
     const accepted: Array<{ event: RelayEvent; hubSeq: number; content: string }> = [];
@@ -240,7 +178,7 @@ export async function pushEvents(
         results.push({ id: item.id, status: 'rejected', reason: item.reason, code: item.code });
         const seq = seqOf(item.raw);
         refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw), seq });
-        if (seq !== null) context.knowledge.settled(seq);
+        if (seq !== null) knowledge.settled(seq);
         continue;
       }
       const e = item.event;
@@ -263,42 +201,30 @@ export async function pushEvents(
         refused.push({ id: e.id, code: 'seq_taken', reason, content: item.content, seq: null });
         continue;
       }
-      const illegal = context.knowledge.refusal(e, basis.get(e.id));
+      const illegal = knowledge.refusal(e, basis.get(e.id));
       if (illegal !== null) {
         const reason = `按本站记录此事件时所知的工单情况，${illegal}（事件 ${e.id}，${EVENT_TYPE_LABELS[e.type]}）`;
         results.push({ id: e.id, status: 'rejected', reason, code: 'transition_refused' });
         refused.push({ id: e.id, code: 'transition_refused', reason, content: item.content, seq: e.seq });
-        context.knowledge.settled(e.seq);
+        knowledge.settled(e.seq);
         continue;
       }
       const hubSeq = ++next;
       heldById.set(e.id, { hubSeq, content: item.content });
       heldBySeq.set(e.seq, e.id);
-      context.knowledge.accepted(e, hubSeq);
+      knowledge.accepted(e, hubSeq);
       accepted.push({ event: e, hubSeq, content: item.content });
       results.push({ id: e.id, status: 'accepted', hubSeq });
     }
 
-    await insertRows(
-      tx,
-      'events',
-      ['hub_seq', 'event_id', 'case_id', 'station_id', 'seq', 'type', 'at', 'content'],
-      accepted.map((a) => [a.hubSeq, a.event.id, a.event.caseId, a.event.stationId, a.event.seq, a.event.type, a.event.at, a.content]),
-    );
-    await recordCasesAndGrants(tx, me, accepted);
-    await insertRows(
-      tx,
-      'refused_events',
-      ['station_id', 'event_id', 'code', 'reason', 'content', 'seq'],
-      refused.map((r) => [me.stationId, storableText(r.id), r.code, storableText(r.reason), storableText(r.content), r.seq]),
-    );
-    const progress = await writeProgress(
-      tx,
-      me.stationId,
-      context.contiguousSeq,
-      [...context.heldAbove, ...accepted.map((a) => a.event.seq)],
-      context.hasProgress,
-    );
+    const progress = progressFrom(contiguousBefore, [...context.heldAbove, ...accepted.map((a) => a.event.seq)]);
+    await writeBatch(tx, {
+      stationId: me.stationId,
+      accepted,
+      plan: planCasesAndGrants(me, accepted, context),
+      refused,
+      progress: context.contiguousSeq === null || progress.contiguousSeq !== contiguousBefore ? progress.contiguousSeq : null,
+    });
     return {
       response: { results, gaps: progress.gaps, contiguousSeq: progress.contiguousSeq },
       refused: refused.map(({ id, code, reason }) => ({ id, code, reason })),

@@ -37,6 +37,18 @@ export async function takeSyncLock(tx: Queryable): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
 }
 
+/** The first key of the per-station advisory locks (two-key form: its own key space). */
+const STATION_LOCK_CLASS = 0x5245;
+
+/**
+ * Serialise one station's pushes (a retry racing its first attempt): taken before anything of
+ * the push is read, so rows only that station's pushes write stay as read until it commits.
+ * Always before the sync lock, never after it.
+ */
+export async function takeStationLock(tx: Queryable, stationId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${STATION_LOCK_CLASS}, hashtext($1))`, [stationId]);
+}
+
 /** "$1, $2, ..." for n parameters starting at `from`. */
 export function placeholders(n: number, from = 1): string {
   return Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');

@@ -1,11 +1,18 @@
 /**
- * Everything a push needs to know before it judges and stores a batch, read in ONE statement
- * under the sync lock (each statement is a round trip and, under the lock, every push waits
- * for it): which of the batch's ids and seqs are held, the log's highest hub_seq, the held
- * events, grants, case rows and unresolved hand-over targets of the batch's cases, the
- * stations that can be granted cases, and the pushing station's pull and seq progress.
+ * Everything a push needs to know before it judges and stores a batch, in ONE statement:
+ * which of the batch's ids and seqs are held, the log's highest hub_seq, the held events,
+ * grants, case rows and unresolved hand-over targets of the batch's cases, the stations that
+ * can be granted cases, and the pushing station's pull and seq progress.
  *
- * Array parameters (`= ANY($n)`) keep the statement the same whatever the batch size.
+ * Pushes are serialised by the sync lock, and every statement under it makes all other pushes
+ * wait. So the context is read AHEAD, before the sync lock (on PostgreSQL, alongside the lock
+ * holder's work) but after the station's own lock (database.ts: takeStationLock), so what
+ * only this station's pushes write cannot change meanwhile. Under the sync lock one cheap
+ * statement (`stillCurrent`) checks what other pushes could have changed: no event committed
+ * since on the batch's cases, no station registered. Only then is the context used; otherwise
+ * it is read again under the lock.
+ *
+ * Array parameters (`= ANY($n)`) keep the statements the same whatever the batch size.
  */
 import type { RelayEvent } from '../../src-common/domain';
 import type { StationInfo } from '../../src-common/protocol/v1';
@@ -16,6 +23,8 @@ import type { LoggedEvent } from './knowledge';
 
 export interface BatchContext {
   maxHubSeq: number;
+  /** how many stations are registered (a registration changes who is granted what) */
+  stationCount: number;
   /** event id → its hub_seq and canonical content, for the batch's ids that are held */
   heldById: Map<string, { hubSeq: number; content: string }>;
   /** the pushing station's seq → the event holding it, for the batch's seqs that are held */
@@ -54,7 +63,14 @@ const CONTEXT_SQL = `
     (SELECT json_build_array(pos, hub_seq) FROM station_pull WHERE station_id = $1) AS handed_out,
     (SELECT contiguous_seq FROM progress) AS contiguous_seq,
     (SELECT json_agg(seq) FROM events WHERE station_id = $1 AND seq > coalesce((SELECT contiguous_seq FROM progress), 0)) AS held_above,
-    (SELECT json_agg(seq) FROM refused_events WHERE station_id = $1 AND seq > coalesce((SELECT contiguous_seq FROM progress), 0)) AS refused_above`;
+    (SELECT json_agg(seq) FROM refused_events WHERE station_id = $1 AND seq > coalesce((SELECT contiguous_seq FROM progress), 0)) AS refused_above,
+    (SELECT count(*) FROM stations) AS station_count`;
+
+const STILL_CURRENT_SQL = `
+  SELECT
+    (SELECT coalesce(max(hub_seq), 0) FROM events) AS max_hub_seq,
+    EXISTS (SELECT 1 FROM events WHERE case_id = ANY($2::text[]) AND hub_seq > $1) AS touched,
+    (SELECT count(*) FROM stations) AS station_count`;
 
 interface ContextRow {
   max_hub_seq: number;
@@ -69,6 +85,7 @@ interface ContextRow {
   contiguous_seq: number | null;
   held_above: number[] | null;
   refused_above: number[] | null;
+  station_count: number | string;
 }
 
 /** JSON from the database: PGlite and node-postgres both parse json columns; be safe if not. */
@@ -86,6 +103,7 @@ export async function readBatchContext(
   const handed = json(row.handed_out);
   return {
     maxHubSeq: Number(row.max_hub_seq),
+    stationCount: Number(row.station_count),
     heldById: new Map((json(row.held_by_id) ?? []).map(([id, hubSeq, content]) => [id, { hubSeq: Number(hubSeq), content }])),
     heldBySeq: new Map((json(row.held_by_seq) ?? []).map(([seq, id]) => [Number(seq), id])),
     logged: (json(row.logged) ?? []).map(([hubSeq, event]) => ({ hubSeq: Number(hubSeq), event: json<RelayEvent>(event)! })),
@@ -111,4 +129,18 @@ export async function readBatchContext(
     heldAbove: (json(row.held_above) ?? []).map(Number),
     refusedAbove: (json(row.refused_above) ?? []).map(Number),
   };
+}
+
+/**
+ * Under the sync lock (and the station's lock): the context read ahead, brought up to date
+ * when nothing it depends on has changed since (only the log's highest hub_seq moved), else
+ * null: read it again.
+ */
+export async function stillCurrent(tx: Queryable, ahead: BatchContext, batch: { caseIds: readonly string[] }): Promise<BatchContext | null> {
+  const [row] = await tx.query<{ max_hub_seq: number; touched: boolean; station_count: number | string }>(STILL_CURRENT_SQL, [
+    ahead.maxHubSeq,
+    [...batch.caseIds],
+  ]);
+  if (!row || row.touched || Number(row.station_count) !== ahead.stationCount) return null;
+  return { ...ahead, maxHubSeq: Number(row.max_hub_seq) };
 }

@@ -25,10 +25,10 @@ import {
   type RelayEvent,
 } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
-import { takeSyncLock, type Database } from '../db/database';
+import { takeStationLock, takeSyncLock, type Database } from '../db/database';
 import { HubError } from '../errors';
 import { planCasesAndGrants } from './audience';
-import { readBatchContext } from './batch-context';
+import { readBatchContext, stillCurrent } from './batch-context';
 import { writeBatch } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
@@ -130,6 +130,23 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
   );
 }
 
+/** Events validated per slice; between slices the event loop runs (see classifyAll). */
+const CLASSIFY_SLICE = 50;
+
+/**
+ * Validate a batch in slices, letting the event loop run in between: validating 500 events
+ * takes ~10 ms of CPU, and a push holding the sync lock must not wait that long for its next
+ * statement's answer to be handled while another request validates.
+ */
+async function classifyAll(rawEvents: readonly unknown[]): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < rawEvents.length; i++) {
+    if (i > 0 && i % CLASSIFY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    items.push(classify(rawEvents[i], i));
+  }
+  return items;
+}
+
 /**
  * @param basis for each event id, the pull cursor the station had applied when it recorded
  * the event (see knowledge.ts); events without one are judged at the furthest cursor handed
@@ -141,7 +158,7 @@ export async function pushEvents(
   rawEvents: readonly unknown[],
   basis: ReadonlyMap<string, Cursor> = new Map(),
 ): Promise<PushOutcome> {
-  const items = rawEvents.map(classify);
+  const items = await classifyAll(rawEvents);
   const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
   const batch = {
     ids: [...new Set(valid.map((v) => v.event.id))],
@@ -149,8 +166,11 @@ export async function pushEvents(
     caseIds: [...new Set(valid.map((v) => v.event.caseId))],
   };
   return db.transaction(async (tx) => {
+    // read ahead of the sync lock (under the station's own), checked and if need be read again under it
+    await takeStationLock(tx, me.stationId);
+    const ahead = await readBatchContext(tx, me, batch);
     await takeSyncLock(tx);
-    const context = await readBatchContext(tx, me, batch);
+    const context = (await stillCurrent(tx, ahead, batch)) ?? (await readBatchContext(tx, me, batch));
     const known = new Set(context.logged.map((l) => l.event.caseId));
     const hidden = new Set([...known].filter((id) => !context.grants.has(id)));
     const refusal = forbidden(me, items, hidden);

@@ -1,0 +1,89 @@
+/**
+ * A push reads its context before taking the sync lock and checks under the lock that it is
+ * still current (src-hub/sync/batch-context.ts). When another push changed what it depends on
+ * in between, it reads again: nothing is stored twice, nothing judged on stale rows.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { StationInfo } from '../../src-common/protocol/v1';
+import { readBatchContext, stillCurrent } from '../../src-hub/sync/batch-context';
+import { Desk, toHotline } from './helpers/desk';
+import { describeEachDriver } from './helpers/drivers';
+import { pullAll, push, pushKnowing, startHub, type Hub } from './helpers/hub-harness';
+
+describeEachDriver('push reads ahead of the lock', (driver) => {
+  let hub: Hub;
+  const p110 = Desk.of('ra-p110', 'police110');
+  const hotline = Desk.of('ra-h12345', 'hotline12345', '全市');
+  const hotline2 = Desk.of('ra-h12345-b', 'hotline12345', '全市');
+
+  beforeAll(async () => {
+    hub = await startHub(driver);
+    for (const d of [p110, hotline, hotline2]) d.token = await hub.register(d.info);
+  }, 120_000);
+  afterAll(async () => hub?.close());
+
+  const batchOf = (events: Array<{ id: string; caseId: string; seq: number }>) => ({
+    ids: events.map((e) => e.id),
+    seqs: events.map((e) => e.seq),
+    caseIds: [...new Set(events.map((e) => e.caseId))],
+  });
+
+  it('a context is current until an event on its cases is committed or a station registers', async () => {
+    const c = p110.created();
+    await pushKnowing(hub.url, p110.token, [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline())]);
+    // a desk that records but never sends (its seq would leave a gap for the tests below)
+    const idle = Desk.of('ra-h12345-idle', 'hotline12345', '全市');
+    idle.token = await hub.register(idle.info);
+    const ack = idle.acknowledged(c.caseId, 'transfer');
+    const batch = batchOf([ack]);
+    const me: StationInfo = idle.info;
+    const ahead = await readBatchContext(hub.db, me, batch);
+    expect(ahead.logged).toHaveLength(3);
+
+    // an event on another case by another station: still current, with the new high-water mark
+    const other = p110.created();
+    await pushKnowing(hub.url, p110.token, [other]);
+    const current = await hub.db.transaction((tx) => stillCurrent(tx, ahead, batch));
+    expect(current).not.toBeNull();
+    expect(current!.maxHubSeq).toBe(ahead.maxHubSeq + 1);
+
+    // an event on the batch's case: stale
+    await pushKnowing(hub.url, p110.token, [p110.note(c.caseId)]);
+    expect(await hub.db.transaction((tx) => stillCurrent(tx, ahead, batch))).toBeNull();
+
+    // a station registering: stale
+    const fresh = await readBatchContext(hub.db, me, batch);
+    expect(await hub.db.transaction((tx) => stillCurrent(tx, fresh, batch))).not.toBeNull();
+    await hub.register(Desk.of('ra-sup', 'supervisor', '全市').info);
+    expect(await hub.db.transaction((tx) => stillCurrent(tx, fresh, batch))).toBeNull();
+  });
+
+  it('the same batch pushed twice at once is stored once: one push accepts, the other finds every event held', async () => {
+    const c = p110.created();
+    const events = [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline()), p110.note(c.caseId)];
+    const [a, b] = await Promise.all([push(hub.url, p110.token, events), push(hub.url, p110.token, events)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const statuses = [a.body.results.map((r) => r.status), b.body.results.map((r) => r.status)].sort();
+    expect(statuses).toEqual([
+      ['accepted', 'accepted', 'accepted', 'accepted'],
+      ['duplicate', 'duplicate', 'duplicate', 'duplicate'],
+    ]);
+    const held = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE case_id = $1', [c.caseId]);
+    expect(Number(held[0]!.n)).toBe(4);
+  });
+
+  it('two desks acknowledging one transfer at the same moment are judged on current rows: both kept, as they acted apart', async () => {
+    const c = p110.created();
+    await pushKnowing(hub.url, p110.token, [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline())]);
+    const k1 = (await pullAll(hub.url, hotline.token, '0')).cursor;
+    const k2 = (await pullAll(hub.url, hotline2.token, '0')).cursor;
+    const a1 = hotline.acknowledged(c.caseId, 'transfer');
+    const a2 = hotline2.acknowledged(c.caseId, 'transfer');
+    const [r1, r2] = await Promise.all([push(hub.url, hotline.token, [a1], { [a1.id]: k1 }), push(hub.url, hotline2.token, [a2], { [a2.id]: k2 })]);
+    expect([r1.body.results[0]!.status, r2.body.results[0]!.status]).toEqual(['accepted', 'accepted']);
+    // and a third desk that had seen both is refused: the rows it is judged on include them
+    const late = hotline.acknowledged(c.caseId, 'transfer');
+    const r3 = await pushKnowing(hub.url, hotline.token, [late]);
+    expect(r3.body.results[0]).toMatchObject({ status: 'rejected', code: 'transition_refused' });
+  });
+});

@@ -16,13 +16,18 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
   async function exportReadable() {
     const { stores, unreadable } = await rescueRead(DEFAULT_DB_NAME);
     const settings = (stores.settings ?? []) as Array<{ key: string; value: unknown }>;
+    // hub numbers acknowledged by push are kept beside the events (schema v5): put them back on
+    const acked = new Map(((stores.hubSeqs ?? []) as Array<{ eventId: string; hubSeq: number }>).map((r) => [r.eventId, r.hubSeq]));
+    const events = ((stores.events ?? []) as Array<{ id: string; hubSeq?: number | null }>).map((e) =>
+      (e.hubSeq ?? null) === null && acked.has(e.id) ? { ...e, hubSeq: acked.get(e.id)! } : e,
+    );
     const file = {
       format: BACKUP_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,
       exportedAt: new Date().toISOString(),
       appVersion: __APP_VERSION__,
       station: settings.find((s) => s.key === 'station')?.value ?? null,
-      events: stores.events ?? [],
+      events,
       outbox: ((stores.outbox ?? []) as Array<{ eventId: string }>).map((o) => o.eventId),
       rescue: { readable: Object.keys(stores), unreadable, cases: stores.cases ?? [] },
     };

@@ -12,7 +12,11 @@ import Dexie, { type Table } from 'dexie';
 import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
 
 export type StoredEvent = RelayEvent & {
-  /** the hub's sequence number once the hub has it, else null */
+  /**
+   * the hub's sequence number when the event arrived with one (pulled, restored) or was
+   * numbered before schema v5, else null: the number a push acknowledges is kept in
+   * `hubSeqs` instead (read both through withHubSeqs, hub-seqs.ts)
+   */
   hubSeq: number | null;
   /** local arrival order at this station */
   lseq: number;
@@ -55,6 +59,12 @@ export interface AlertRow {
   repeatEveryMs: number | null;
   ackedAt: string | null;
   ackedBy: string | null;
+}
+
+/** The hub's sequence number of one of this station's events, as the hub acknowledged a push. */
+export interface HubSeqRow {
+  eventId: string;
+  hubSeq: number;
 }
 
 export interface SettingRow {
@@ -100,6 +110,7 @@ export class RelayDb extends Dexie {
   counters!: Table<CounterRow, string>;
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
+  hubSeqs!: Table<HubSeqRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -129,5 +140,12 @@ export class RelayDb extends Dexie {
             if (key) row.awaitingKey = key;
           }),
       );
+    // v5 (delivery speed): the hub numbers of acknowledged pushes, beside the event rows, with
+    // no secondary index, so recording an acknowledgement writes one small row per event
+    // instead of rewriting the event row and its five index entries (see hub-seqs.ts). Nothing
+    // to migrate: numbers already on event rows stay there and keep counting.
+    this.version(5).stores({
+      hubSeqs: 'eventId',
+    });
   }
 }

@@ -342,7 +342,7 @@ export class SyncStation {
 
   // ---- what the station holds -------------------------------------------------------------
 
-  /** every event held, each with its hub number (on its row, or beside it in hubSeqs) */
+  /** every event held, each with its hub number (on its row, or acknowledged in hubAcks) */
   events(): Promise<StoredEvent[]> {
     return readAllEvents(this.db);
   }

@@ -38,7 +38,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
 
   useEffect(() => {
     let live = true;
-    void db.transaction('r', [db.cases, db.events, db.hubSeqs, db.outbox], async () => {
+    void db.transaction('r', [db.cases, db.events, db.hubAcks, db.outbox], async () => {
       const c = await db.cases.get(caseId);
       const evs = await withHubSeqs(db, await db.events.where('caseId').equals(caseId).toArray());
       const waiting = await db.outbox.bulkGet(evs.map((e) => e.id));

@@ -16,8 +16,11 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
   async function exportReadable() {
     const { stores, unreadable } = await rescueRead(DEFAULT_DB_NAME);
     const settings = (stores.settings ?? []) as Array<{ key: string; value: unknown }>;
-    // hub numbers acknowledged by push are kept beside the events (schema v5): put them back on
-    const acked = new Map(((stores.hubSeqs ?? []) as Array<{ eventId: string; hubSeq: number }>).map((r) => [r.eventId, r.hubSeq]));
+    // hub numbers acknowledged by push are kept beside the events (schema v5): put them back on,
+    // later acknowledgements winning
+    const acked = new Map<string, number>();
+    const acks = ((stores.hubAcks ?? []) as Array<{ n: number; ids: string[]; hubSeqs: number[] }>).sort((a, b) => a.n - b.n);
+    for (const row of acks) for (const [i, id] of row.ids.entries()) acked.set(id, row.hubSeqs[i]!);
     const events = ((stores.events ?? []) as Array<{ id: string; hubSeq?: number | null }>).map((e) =>
       (e.hubSeq ?? null) === null && acked.has(e.id) ? { ...e, hubSeq: acked.get(e.id)! } : e,
     );

@@ -53,7 +53,7 @@ export async function applyExternalEvents(
       throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
     }
   });
-  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubSeqs], async () => {
+  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks], async () => {
     const held = await withHubSeqs(db, await db.events.bulkGet(parsed.map((p) => p.event.id)));
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
     const toSequence: StoredEvent[] = [];

@@ -37,7 +37,7 @@ const BackupHeaderSchema = z.object({
 });
 
 export async function exportBackup(db: RelayDb, appVersion: string): Promise<BackupFile> {
-  return db.transaction('r', [db.events, db.hubSeqs, db.outbox, db.settings], async () => {
+  return db.transaction('r', [db.events, db.hubAcks, db.outbox, db.settings], async () => {
     const events = await allEventsWithHubSeqs(db, await db.events.orderBy('lseq').toArray());
     const outbox = await db.outbox.orderBy('lseq').primaryKeys();
     const station = (await db.settings.get('station'))?.value as Station | undefined;

@@ -1,6 +1,6 @@
 /**
  * Fold cases again from all their events, in the one fold order, and keep the counters right.
- * Call inside a transaction that includes events, hubSeqs, cases and counters.
+ * Call inside a transaction that includes events, hubAcks, cases and counters.
  */
 import { foldCase } from '../../../src-common/domain';
 import { CounterDelta } from './counters';

@@ -9,8 +9,8 @@
 import { canonicalJson, foldCase, orderForFold } from '../../../src-common/domain';
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
-import type { HubSeqRow, RejectedRow, RelayDb, StoredEvent } from '../store/db';
-import { withHubSeqs } from '../store/hub-seqs';
+import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
+import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
 import { toStoredCase } from '../store/projection';
 import { refoldCases } from '../store/refold';
 import type { HubClient } from './hub-client';
@@ -163,7 +163,7 @@ export async function applyPushResponse(
   stationId: string,
   sent: ReadonlyArray<Record<string, unknown>> = [],
 ): Promise<Omit<PushSummary, 'batches'>> {
-  return db.transaction('rw', [db.events, db.hubSeqs, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
+  return db.transaction('rw', [db.events, db.hubAcks, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
     let accepted = 0;
     let duplicates = 0;
     let rejected = 0;
@@ -198,15 +198,15 @@ export async function applyPushResponse(
     const before = await withHubSeqs(db, rows);
 
     // the numbers: beside the event rows, unless a row already carries a different one
-    const toStore: HubSeqRow[] = [];
+    const toStore: Array<[string, number]> = [];
     const toRewrite: StoredEvent[] = [];
     for (const [i, e] of before.entries()) {
       const hubSeq = sequenced.get(e.id);
       if (hubSeq === undefined || e.hubSeq === hubSeq) continue;
       if (rows[i]!.hubSeq !== null) toRewrite.push({ ...rows[i]!, hubSeq });
-      else toStore.push({ eventId: e.id, hubSeq });
+      else toStore.push([e.id, hubSeq]);
     }
-    if (toStore.length) await db.hubSeqs.bulkPut(toStore);
+    await recordHubSeqs(db, toStore);
     if (toRewrite.length) await db.events.bulkPut(toRewrite);
     const present = await removeFromOutbox(db, settled);
 

@@ -113,6 +113,7 @@ function timedClient(hubUrl: string, token: string, times: CallTimes): HubClient
     health: () => client.health(),
     me: () => client.me(),
     push: (events) => time(() => client.push(events)),
+    pushSerialized: (body) => time(() => client.pushSerialized!(body)),
     pull: (after, limit) => time(() => client.pull(after, limit)),
   };
 }

@@ -57,7 +57,17 @@ export interface HubClient {
   health(): Promise<Health>;
   me(): Promise<StationInfo>;
   push(events: unknown[]): Promise<PushResponse>;
+  /**
+   * The same request with its body already serialized (exactly what push would send:
+   * pushBody(events) from this module), so a pipelined push can prepare it off the critical path.
+   */
+  pushSerialized?(body: string): Promise<PushResponse>;
   pull(after: string, limit: number): Promise<PullResponse>;
+}
+
+/** The body of a push request, from events already serialized one by one (JSON.stringify each). */
+export function pushBody(serializedEvents: readonly string[]): string {
+  return `{"protocol":${PROTOCOL_VERSION},"events":[${serializedEvents.join(',')}]}`;
 }
 
 export function normalizeHubUrl(url: string): string {
@@ -116,6 +126,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     health: () => call('/health', HealthSchema, {}, false),
     me: () => call('/stations/me', StationInfoSchema),
     push: (events) => call('/events', PushResponseSchema, { method: 'POST', body: JSON.stringify({ protocol: PROTOCOL_VERSION, events }) }),
+    pushSerialized: (body) => call('/events', PushResponseSchema, { method: 'POST', body }),
     pull: (after, limit) => call(`/events?after=${encodeURIComponent(after)}&limit=${limit}`, PullResponseSchema),
   };
 }

@@ -13,7 +13,7 @@ import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
 import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
 import { toStoredCase } from '../store/projection';
 import { refoldCases } from '../store/refold';
-import type { HubClient } from './hub-client';
+import { pushBody, type HubClient } from './hub-client';
 
 export interface PushOptions {
   maxEvents?: number;
@@ -38,6 +38,8 @@ function wire(e: StoredEvent): Record<string, unknown> {
 /** A batch read from the outbox: the events to send, and where the next batch starts. */
 interface ReadBatch {
   events: Array<Record<string, unknown>>;
+  /** the request body for them (as HubClient.push would serialize it) */
+  body: string;
   /** the lseq of the last outbox row this batch took (or skipped: its event is not held) */
   lastLseq: number;
 }
@@ -59,22 +61,25 @@ async function eventsOf(db: RelayDb, rows: ReadonlyArray<{ eventId: string; lseq
 /** The next batch after local number `after`, oldest first, within the count and byte limits (at least one event). */
 async function readBatch(db: RelayDb, maxEvents: number, maxBytes: number, after: number): Promise<ReadBatch> {
   const rows = await db.outbox.where('lseq').above(after).limit(maxEvents).toArray();
-  if (rows.length === 0) return { events: [], lastLseq: after };
+  if (rows.length === 0) return { events: [], body: '', lastLseq: after };
   const events = await eventsOf(db, rows);
   const batch: Array<Record<string, unknown>> = [];
+  const serialized: string[] = [];
   let lastLseq = after;
   let bytes = 40; // the envelope {"protocol":1,"events":[...]}
   for (const [i, e] of events.entries()) {
     if (e) {
       const w = wire(e);
-      const size = encoder.encode(JSON.stringify(w)).length + 1;
+      const json = JSON.stringify(w);
+      const size = encoder.encode(json).length + 1;
       if (batch.length > 0 && bytes + size > maxBytes) break;
       batch.push(w);
+      serialized.push(json);
       bytes += size;
     }
     lastLseq = rows[i]!.lseq;
   }
-  return { events: batch, lastLseq };
+  return { events: batch, body: pushBody(serialized), lastLseq };
 }
 
 /** The next batch, oldest first, within the count and byte limits (always at least one event). */
@@ -115,7 +120,7 @@ const foldOrder = (events: readonly StoredEvent[]) => orderForFold(events).map((
  * its events are applied in (orderForFold) and nothing else of the hub numbers, so where that
  * order is the same before and after the numbers, the fold, and so the stored row, stay
  * exactly as they are: that is the usual case (a station's events are numbered in the order
- * it sent them, above everything it held), and nothing needs reading or folding.
+ * it sent them, above everything it held), and nothing needs folding or rewriting.
  * The rest is checked the general way (fold, compare with the row): cases whose order does
  * change (another station's events interleave, a batch was numbered out of order, a refused
  * event stays behind), and cases holding another station's events without hub numbers (there
@@ -242,8 +247,8 @@ export async function applyPushResponse(
 }
 
 /** Send a batch; the answer is awaited later (a failure meanwhile is not an unhandled rejection). */
-function send(client: HubClient, events: Array<Record<string, unknown>>): Promise<PushResponse> {
-  const request = client.push(events);
+function send(client: HubClient, batch: ReadBatch): Promise<PushResponse> {
+  const request = client.pushSerialized ? client.pushSerialized(batch.body) : client.push(batch.events);
   request.catch(() => undefined);
   return request;
 }
@@ -266,7 +271,7 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
   let lastFirst: string | null = null;
   let current = await readBatch(db, maxEvents, maxBytes, -Infinity);
   if (current.events.length === 0) return summary;
-  let request = send(client, current.events);
+  let request = send(client, current);
   for (;;) {
     // while the hub works on `current`: read the batch after it
     let next: ReadBatch;
@@ -282,7 +287,7 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
     // the next batch goes out now, unless this answer leaves something to send first
     const pipelined = settledAll && response.gaps.length === 0 && next.events.length > 0;
     let following: Promise<PushResponse> | null = null;
-    if (pipelined) following = send(client, next.events);
+    if (pipelined) following = send(client, next);
     let r: Omit<PushSummary, 'batches'>;
     try {
       r = await applyPushResponse(db, response, stationId, current.events);
@@ -310,6 +315,6 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
     // and whatever was recorded meanwhile
     current = await readBatch(db, maxEvents, maxBytes, -Infinity);
     if (current.events.length === 0) return summary;
-    request = send(client, current.events);
+    request = send(client, current);
   }
 }

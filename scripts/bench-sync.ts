@@ -612,7 +612,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   if (Number(hubEvents[0]?.n) !== opts.events) throw new Error(`the hub holds ${hubEvents[0]?.n} events, not ${opts.events}`);
   const raw1Ms = await rawInsert(db, 'bench_raw_events_small', rawRows(ingest.flatMap((s) => s.events), opts.events), 500);
   console.log(
-    `   waiting for the hub ${secs(push.network.ms)} (hub handler ${secs(pushHub.ms)}), in the browser ${secs(push.ms - push.network.ms)}; ` +
+    `   waiting for the hub ${secs(push.network.ms)} (hub handler ${secs(pushHub.ms)}), in the browser outside hub calls (the rest overlaps them) ${secs(push.ms - push.network.ms)}; ` +
       `RAW INSERT of ${int(opts.events)} rows, 500 a statement: ${secs(raw1Ms)}`,
   );
   const deliver = {

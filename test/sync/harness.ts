@@ -32,6 +32,7 @@ import { openHubDatabase, type DatabaseConfig } from '../../src-hub/db/open-data
 import { buildHubApp } from '../../src-hub/http/app';
 import { COUNTER } from '../../src-renderer/src/store/counters';
 import { RelayDb, type StoredEvent } from '../../src-renderer/src/store/db';
+import { readAllEvents } from '../../src-renderer/src/store/hub-seqs';
 import { toCaseState } from '../../src-renderer/src/store/projection';
 import { AUTO_CASE_NO, recordCommands } from '../../src-renderer/src/store/record';
 import { createHubClient, type HubClient } from '../../src-renderer/src/sync/hub-client';
@@ -341,8 +342,9 @@ export class SyncStation {
 
   // ---- what the station holds -------------------------------------------------------------
 
+  /** every event held, each with its hub number (on its row, or acknowledged in hubAcks) */
   events(): Promise<StoredEvent[]> {
-    return this.db.events.toArray();
+    return readAllEvents(this.db);
   }
 
   async outboxIds(): Promise<string[]> {

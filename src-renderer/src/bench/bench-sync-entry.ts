@@ -22,6 +22,7 @@ import type { PullResponse } from '../../../src-common/protocol/v1';
 import { applyExternalEvents } from '../store/apply-external';
 import { CounterDelta, readCounters } from '../store/counters';
 import { RelayDb, type StoredEvent } from '../store/db';
+import { countSequenced } from '../store/hub-seqs';
 import { toStoredCase } from '../store/projection';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
 import { createHubClient, type HubClient } from '../sync/hub-client';
@@ -112,6 +113,7 @@ function timedClient(hubUrl: string, token: string, times: CallTimes): HubClient
     health: () => client.health(),
     me: () => client.me(),
     push: (events) => time(() => client.push(events)),
+    pushSerialized: (body) => time(() => client.pushSerialized!(body)),
     pull: (after, limit) => time(() => client.pull(after, limit)),
   };
 }
@@ -120,7 +122,7 @@ async function storeFigures(db: RelayDb) {
   const counters = await readCounters(db);
   return {
     events: await db.events.count(),
-    sequenced: await db.events.where('hubSeq').above(0).count(),
+    sequenced: await countSequenced(db),
     cases: await db.cases.count(),
     outbox: await db.outbox.count(),
     outboxCounter: counters.outbox ?? 0,
@@ -266,7 +268,7 @@ const api = {
       const response = await client.push(batch);
       parts.hub += performance.now() - t;
       t = performance.now();
-      await applyPushResponse(db, response, options.stationId);
+      await applyPushResponse(db, response, options.stationId, batch);
       parts.applyPushResponse += performance.now() - t;
       batches++;
       events += batch.length;

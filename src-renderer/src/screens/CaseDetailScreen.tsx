@@ -20,6 +20,7 @@ import {
 import { useDesk } from '../app/desk-store';
 import { formatTime, relativeDue } from '../app/format';
 import type { StoredCase, StoredEvent } from '../store/db';
+import { withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
 import { recordCommands } from '../store/record';
 import { CaseActions } from './CaseActions';
@@ -37,9 +38,9 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
 
   useEffect(() => {
     let live = true;
-    void db.transaction('r', [db.cases, db.events, db.outbox], async () => {
+    void db.transaction('r', [db.cases, db.events, db.hubAcks, db.outbox], async () => {
       const c = await db.cases.get(caseId);
-      const evs = await db.events.where('caseId').equals(caseId).toArray();
+      const evs = await withHubSeqs(db, await db.events.where('caseId').equals(caseId).toArray());
       const waiting = await db.outbox.bulkGet(evs.map((e) => e.id));
       return { c, evs, waiting };
     }).then(({ c, evs, waiting }) => {

@@ -20,6 +20,7 @@ import {
 import { useDesk } from '../app/desk-store';
 import { formatTime, fromLocalInput, toLocalInput } from '../app/format';
 import { shell } from '../shell';
+import { readAllEvents } from '../store/hub-seqs';
 import { recordHandover } from '../store/record-handover';
 import { HandoverSheetView } from './HandoverSheetView';
 
@@ -163,7 +164,7 @@ export function HandoverScreen() {
     }
     setBusy('generate');
     try {
-      const [events, unsynced] = await Promise.all([db.events.toArray(), db.outbox.toCollection().primaryKeys()]);
+      const [events, unsynced] = await Promise.all([readAllEvents(db), db.outbox.toCollection().primaryKeys()]);
       const sheet = buildHandoverSheet({
         station,
         shiftStart: start,

@@ -16,13 +16,21 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
   async function exportReadable() {
     const { stores, unreadable } = await rescueRead(DEFAULT_DB_NAME);
     const settings = (stores.settings ?? []) as Array<{ key: string; value: unknown }>;
+    // hub numbers acknowledged by push are kept beside the events (schema v5): put them back on,
+    // later acknowledgements winning
+    const acked = new Map<string, number>();
+    const acks = ((stores.hubAcks ?? []) as Array<{ n: number; ids: string[]; hubSeqs: number[] }>).sort((a, b) => a.n - b.n);
+    for (const row of acks) for (const [i, id] of row.ids.entries()) acked.set(id, row.hubSeqs[i]!);
+    const events = ((stores.events ?? []) as Array<{ id: string; hubSeq?: number | null }>).map((e) =>
+      (e.hubSeq ?? null) === null && acked.has(e.id) ? { ...e, hubSeq: acked.get(e.id)! } : e,
+    );
     const file = {
       format: BACKUP_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,
       exportedAt: new Date().toISOString(),
       appVersion: __APP_VERSION__,
       station: settings.find((s) => s.key === 'station')?.value ?? null,
-      events: stores.events ?? [],
+      events,
       outbox: ((stores.outbox ?? []) as Array<{ eventId: string }>).map((o) => o.eventId),
       rescue: { readable: Object.keys(stores), unreadable, cases: stores.cases ?? [] },
     };

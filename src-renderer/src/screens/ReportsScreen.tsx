@@ -41,6 +41,7 @@ import { useDesk } from '../app/desk-store';
 import { DISTRICTS } from '../app/districts';
 import { shell } from '../shell';
 import type { StoredEvent } from '../store/db';
+import { readAllEvents } from '../store/hub-seqs';
 import { useSync } from '../sync/sync-service';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
@@ -390,7 +391,7 @@ export function ReportsScreen() {
 
   useEffect(() => {
     let live = true;
-    void Promise.all([db.events.toArray(), db.outbox.count()]).then(([events, pending]) => {
+    void Promise.all([readAllEvents(db), db.outbox.count()]).then(([events, pending]) => {
       if (live) setHeld({ events, pending, at: new Date().toISOString() });
     });
     return () => {

@@ -6,6 +6,7 @@
  */
 import { canonicalJson, parseEvent, type RelayEvent } from '../../../src-common/domain';
 import type { RelayDb, StoredEvent } from './db';
+import { withHubSeqs } from './hub-seqs';
 import { refoldCases } from './refold';
 
 export interface ExternalEvent {
@@ -52,8 +53,8 @@ export async function applyExternalEvents(
       throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
     }
   });
-  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox], async () => {
-    const held = await db.events.bulkGet(parsed.map((p) => p.event.id));
+  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks], async () => {
+    const held = await withHubSeqs(db, await db.events.bulkGet(parsed.map((p) => p.event.id)));
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
     const toSequence: StoredEvent[] = [];
     let alreadyHeld = 0;

@@ -8,6 +8,7 @@ import { StationSchema, type Station } from '../../../src-common/domain';
 import { applyExternalEvents, type ApplyResult } from './apply-external';
 import { COUNTER } from './counters';
 import type { RelayDb, StoredEvent } from './db';
+import { allEventsWithHubSeqs, withHubSeqs } from './hub-seqs';
 
 export const BACKUP_FORMAT = 'relay-desk-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -36,8 +37,8 @@ const BackupHeaderSchema = z.object({
 });
 
 export async function exportBackup(db: RelayDb, appVersion: string): Promise<BackupFile> {
-  return db.transaction('r', [db.events, db.outbox, db.settings], async () => {
-    const events = await db.events.orderBy('lseq').toArray();
+  return db.transaction('r', [db.events, db.hubAcks, db.outbox, db.settings], async () => {
+    const events = await allEventsWithHubSeqs(db, await db.events.orderBy('lseq').toArray());
     const outbox = await db.outbox.orderBy('lseq').primaryKeys();
     const station = (await db.settings.get('station'))?.value as Station | undefined;
     return {
@@ -109,7 +110,7 @@ export async function importBackup(db: RelayDb, text: string): Promise<ImportRes
         stationRestored = true;
       }
       if (!me) return;
-      const own = (await db.events.bulkGet(events.map((e) => String(e.id)))).filter(
+      const own = (await withHubSeqs(db, await db.events.bulkGet(events.map((e) => String(e.id))))).filter(
         (e): e is StoredEvent => Boolean(e) && e!.stationId === me.stationId,
       );
       const maxSeq = own.reduce((m, e) => Math.max(m, e.seq), 0);

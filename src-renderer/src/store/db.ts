@@ -12,7 +12,11 @@ import Dexie, { type Table } from 'dexie';
 import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
 
 export type StoredEvent = RelayEvent & {
-  /** the hub's sequence number once the hub has it, else null */
+  /**
+   * the hub's sequence number when the event arrived with one (pulled, restored) or was
+   * numbered before schema v5, else null: the numbers a push acknowledges are kept in
+   * `hubAcks` instead (read both through withHubSeqs, hub-seqs.ts)
+   */
   hubSeq: number | null;
   /** local arrival order at this station */
   lseq: number;
@@ -59,6 +63,17 @@ export interface AlertRow {
   ackedBy: string | null;
 }
 
+/**
+ * The hub's sequence numbers of this station's events, as one push acknowledgement gave them:
+ * `hubSeqs[i]` is the number of event `ids[i]`. A later row wins over an earlier one.
+ */
+export interface HubAckRow {
+  /** auto-increment: the order acknowledgements were recorded in */
+  n?: number;
+  ids: string[];
+  hubSeqs: number[];
+}
+
 export interface SettingRow {
   key: string;
   value: unknown;
@@ -102,6 +117,7 @@ export class RelayDb extends Dexie {
   counters!: Table<CounterRow, string>;
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
+  hubAcks!: Table<HubAckRow, number>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -131,5 +147,12 @@ export class RelayDb extends Dexie {
             if (key) row.awaitingKey = key;
           }),
       );
+    // v5 (delivery speed): the hub numbers of acknowledged pushes, beside the event rows: one
+    // row per acknowledgement (multi-entry index on its event ids), so recording a batch's
+    // numbers is one write instead of rewriting every event row with its five index entries
+    // (see hub-seqs.ts). Nothing to migrate: numbers already on event rows stay there.
+    this.version(5).stores({
+      hubAcks: '++n, *ids',
+    });
   }
 }

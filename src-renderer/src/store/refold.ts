@@ -1,10 +1,11 @@
 /**
  * Fold cases again from all their events, in the one fold order, and keep the counters right.
- * Call inside a transaction that includes events, cases and counters.
+ * Call inside a transaction that includes events, hubAcks, cases and counters.
  */
 import { foldCase } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
 import type { RelayDb, StoredEvent } from './db';
+import { withHubSeqs } from './hub-seqs';
 import { toCaseState, toStoredCase } from './projection';
 
 export async function refoldCases(db: RelayDb, caseIds: Iterable<string>): Promise<number> {
@@ -14,7 +15,7 @@ export async function refoldCases(db: RelayDb, caseIds: Iterable<string>): Promi
   const before = await db.cases.bulkGet(ids);
   // one index query for all the cases' events, not one per case
   const byCase = new Map<string, StoredEvent[]>();
-  for (const e of await db.events.where('caseId').anyOf(ids).toArray()) {
+  for (const e of await withHubSeqs(db, await db.events.where('caseId').anyOf(ids).toArray())) {
     const list = byCase.get(e.caseId);
     if (list) list.push(e);
     else byCase.set(e.caseId, [e]);

@@ -58,7 +58,21 @@ export interface HubClient {
   me(): Promise<StationInfo>;
   /** basis: for each event id, the pull cursor the station had applied when it recorded the event */
   push(events: unknown[], basis?: Record<string, string>): Promise<PushResponse>;
+  /**
+   * The same request with its body already serialized (exactly what push would send:
+   * pushBody(events) from this module), so a pipelined push can prepare it off the critical path.
+   */
+  pushSerialized?(body: string): Promise<PushResponse>;
   pull(after: string, limit: number): Promise<PullResponse>;
+}
+
+/**
+ * The body of a push request, from events already serialized one by one (JSON.stringify each),
+ * with the basis of those that have one (the pull cursor each was recorded at).
+ */
+export function pushBody(serializedEvents: readonly string[], basis: Readonly<Record<string, string>> = {}): string {
+  const withBasis = Object.keys(basis).length > 0 ? `,"basis":${JSON.stringify(basis)}` : '';
+  return `{"protocol":${PROTOCOL_VERSION},"events":[${serializedEvents.join(',')}]${withBasis}}`;
 }
 
 export function normalizeHubUrl(url: string): string {
@@ -121,6 +135,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
         method: 'POST',
         body: JSON.stringify({ protocol: PROTOCOL_VERSION, events, ...(basis && Object.keys(basis).length > 0 ? { basis } : {}) }),
       }),
+    pushSerialized: (body) => call('/events', PushResponseSchema, { method: 'POST', body }),
     pull: (after, limit) => call(`/events?after=${encodeURIComponent(after)}&limit=${limit}`, PullResponseSchema),
   };
 }

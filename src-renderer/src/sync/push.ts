@@ -6,13 +6,14 @@
  * operator). Whatever the hub does not answer stays queued and is sent again; re-sending is
  * always safe because the hub keeps events by id.
  */
-import { canonicalJson, foldCase } from '../../../src-common/domain';
+import { canonicalJson, foldCase, orderForFold } from '../../../src-common/domain';
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
-import type { RelayDb, StoredEvent } from '../store/db';
+import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
+import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
 import { toStoredCase } from '../store/projection';
 import { refoldCases } from '../store/refold';
-import type { HubClient } from './hub-client';
+import { pushBody, type HubClient } from './hub-client';
 
 export interface PushOptions {
   maxEvents?: number;
@@ -34,54 +35,72 @@ function wire(e: StoredEvent): Record<string, unknown> {
   return event;
 }
 
-export interface Batch {
+/** A batch read from the outbox: the events to send, and where the next batch starts. */
+interface ReadBatch {
   events: Array<Record<string, unknown>>;
-  /** event id → the pull cursor the station had when it recorded it (where known) */
+  /** event id → the pull cursor the station had applied when it recorded it (where known) */
   basis: Record<string, string>;
+  /** the request body for them (as HubClient.push would serialize it) */
+  body: string;
+  /** the lseq of the last outbox row this batch took (or skipped: its event is not held) */
+  lastLseq: number;
 }
 
-/** The next batch's events, oldest first, within the count and byte limits (always at least one event). */
-export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Array<Record<string, unknown>>> {
-  return (await nextBatchWithBasis(db, maxEvents, maxBytes)).events;
+/**
+ * The outbox rows' events, in outbox order. A dense run of local numbers (the usual queue
+ * after an outage) is read as one range of the events' lseq index; otherwise one get each.
+ */
+async function eventsOf(db: RelayDb, rows: ReadonlyArray<{ eventId: string; lseq: number }>): Promise<Array<StoredEvent | undefined>> {
+  const lo = rows[0]!.lseq;
+  const hi = rows[rows.length - 1]!.lseq;
+  if (hi - lo + 1 <= rows.length * 2) {
+    const byId = new Map((await db.events.where('lseq').between(lo, hi, true, true).toArray()).map((e) => [e.id, e]));
+    if (rows.every((r) => byId.has(r.eventId))) return rows.map((r) => byId.get(r.eventId));
+  }
+  return db.events.bulkGet(rows.map((r) => r.eventId));
 }
 
-/** The next batch and, for its events, the pull cursor each was recorded at. */
-export async function nextBatchWithBasis(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Batch> {
-  const rows = await db.outbox.orderBy('lseq').limit(maxEvents).toArray();
-  const batch: Batch = { events: [], basis: {} };
-  if (rows.length === 0) return batch;
-  const events = await db.events.bulkGet(rows.map((r) => r.eventId));
+/** The next batch after local number `after`, oldest first, within the count and byte limits (at least one event). */
+async function readBatch(db: RelayDb, maxEvents: number, maxBytes: number, after: number): Promise<ReadBatch> {
+  const rows = await db.outbox.where('lseq').above(after).limit(maxEvents).toArray();
+  if (rows.length === 0) return { events: [], basis: {}, body: '', lastLseq: after };
+  const events = await eventsOf(db, rows);
+  const batch: Array<Record<string, unknown>> = [];
+  const serialized: string[] = [];
+  const basis: Record<string, string> = {};
+  let lastLseq = after;
   let bytes = 40; // the envelope {"protocol":1,"events":[...]}
   for (const [i, e] of events.entries()) {
-    if (!e) continue;
-    const w = wire(e);
-    const basis = rows[i]!.basis;
-    const size = encoder.encode(JSON.stringify(w)).length + 1 + (basis ? e.id.length + basis.length + 6 : 0);
-    if (batch.events.length > 0 && bytes + size > maxBytes) break;
-    batch.events.push(w);
-    if (basis) batch.basis[e.id] = basis;
-    bytes += size;
+    if (e) {
+      const w = wire(e);
+      const json = JSON.stringify(w);
+      const recordedAt = rows[i]!.basis;
+      const size = encoder.encode(json).length + 1 + (recordedAt ? e.id.length + recordedAt.length + 6 : 0);
+      if (batch.length > 0 && bytes + size > maxBytes) break;
+      batch.push(w);
+      serialized.push(json);
+      if (recordedAt) basis[e.id] = recordedAt;
+      bytes += size;
+    }
+    lastLseq = rows[i]!.lseq;
   }
-  return batch;
+  return { events: batch, basis, body: pushBody(serialized, basis), lastLseq };
+}
+
+/** The next batch, oldest first, within the count and byte limits (always at least one event). */
+export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Array<Record<string, unknown>>> {
+  return (await readBatch(db, maxEvents, maxBytes, -Infinity)).events;
 }
 
 /**
  * Of the cases whose events just got hub numbers, those whose fold in hub order differs from
- * the stored row. Usually none: the hub numbers a station's events in the order they were
- * sent, so unless another station's events interleave, the case stays exactly as it was, and
- * rewriting an unchanged case row (its ~20 indexes and search terms) was most of a push's
- * local cost. Call inside the transaction.
+ * the stored row. Call inside the transaction, after the numbers are recorded.
  */
 async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise<string[]> {
   const ids = [...caseIds];
   if (ids.length === 0) return [];
-  const [rows, events] = await Promise.all([db.cases.bulkGet(ids), db.events.where('caseId').anyOf(ids).toArray()]);
-  const byCase = new Map<string, StoredEvent[]>();
-  for (const e of events) {
-    const list = byCase.get(e.caseId);
-    if (list) list.push(e);
-    else byCase.set(e.caseId, [e]);
-  }
+  const [rows, events] = await Promise.all([db.cases.bulkGet(ids), db.events.where('caseId').anyOf(ids).toArray().then((es) => withHubSeqs(db, es))]);
+  const byCase = groupByCase(events);
   return ids.filter((caseId, i) => {
     const row = rows[i];
     const state = foldCase(byCase.get(caseId) ?? []);
@@ -89,41 +108,117 @@ async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise
   });
 }
 
-/** Record the hub's answer for one batch, in one transaction. */
-export async function applyPushResponse(db: RelayDb, response: PushResponse, stationId: string): Promise<Omit<PushSummary, 'batches'>> {
-  return db.transaction('rw', [db.events, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
+function groupByCase<E extends { caseId: string }>(events: readonly E[]): Map<string, E[]> {
+  const byCase = new Map<string, E[]>();
+  for (const e of events) {
+    const list = byCase.get(e.caseId);
+    if (list) list.push(e);
+    else byCase.set(e.caseId, [e]);
+  }
+  return byCase;
+}
+
+const foldOrder = (events: readonly StoredEvent[]) => orderForFold(events).map((e) => e.id).join(' ');
+
+/**
+ * Which of a case's folds the new hub numbers may change. The fold is a function of the order
+ * its events are applied in (orderForFold) and nothing else of the hub numbers, so where that
+ * order is the same before and after the numbers, the fold, and so the stored row, stay
+ * exactly as they are: that is the usual case (a station's events are numbered in the order
+ * it sent them, above everything it held), and nothing needs folding or rewriting.
+ * The rest is checked the general way (fold, compare with the row): cases whose order does
+ * change (another station's events interleave, a batch was numbered out of order, a refused
+ * event stays behind), and cases holding another station's events without hub numbers (there
+ * the row was folded by recording, which may place such events differently).
+ * `before`: the cases' events as held before the numbers (with withHubSeqs).
+ */
+export function casesTheNumbersMayChange(before: readonly StoredEvent[], numbers: ReadonlyMap<string, number>, stationId: string): Set<string> {
+  const out = new Set<string>();
+  for (const [caseId, events] of groupByCase(before)) {
+    if (!events.some((e) => numbers.has(e.id) && numbers.get(e.id) !== e.hubSeq)) continue;
+    if (events.some((e) => e.hubSeq === null && e.stationId !== stationId)) {
+      out.add(caseId);
+      continue;
+    }
+    const after = events.map((e) => (numbers.has(e.id) ? { ...e, hubSeq: numbers.get(e.id)! } : e));
+    if (foldOrder(events) !== foldOrder(after)) out.add(caseId);
+  }
+  return out;
+}
+
+/**
+ * Take settled events out of the outbox; returns the ids that were there. When the settled
+ * ids span a key range of the outbox holding nothing else (the usual batch: ULIDs of one desk
+ * grow with its local numbers), one range delete; otherwise one delete each.
+ */
+async function removeFromOutbox(db: RelayDb, settled: readonly string[]): Promise<string[]> {
+  if (settled.length === 0) return [];
+  const sorted = [...settled].sort();
+  const range = db.outbox.where(':id').between(sorted[0]!, sorted[sorted.length - 1]!, true, true);
+  const inRange = (await range.primaryKeys()) as string[];
+  const settledSet = new Set(settled);
+  const present = inRange.filter((id) => settledSet.has(id));
+  if (present.length === inRange.length) await range.delete();
+  else await db.outbox.bulkDelete(present);
+  return present;
+}
+
+/**
+ * Record the hub's answer for one batch, in one transaction. `sent`: the batch as sent (its
+ * events' case ids spare reading them again); any answered id not in it is read from the store.
+ */
+export async function applyPushResponse(
+  db: RelayDb,
+  response: PushResponse,
+  stationId: string,
+  sent: ReadonlyArray<Record<string, unknown>> = [],
+): Promise<Omit<PushSummary, 'batches'>> {
+  return db.transaction('rw', [db.events, db.hubAcks, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
     let accepted = 0;
     let duplicates = 0;
     let rejected = 0;
     const settled: string[] = [];
     const sequenced = new Map<string, number>();
+    const refused: RejectedRow[] = [];
     const now = new Date().toISOString();
     for (const r of response.results) {
+      settled.push(r.id);
       if (r.status === 'rejected') {
         rejected++;
-        settled.push(r.id);
-        await db.rejected.put({ eventId: r.id, code: r.code, reason: r.reason, at: now });
+        refused.push({ eventId: r.id, code: r.code, reason: r.reason, at: now });
       } else {
         if (r.status === 'accepted') accepted++;
         else duplicates++;
-        settled.push(r.id);
         sequenced.set(r.id, r.hubSeq);
       }
     }
-    const held = await db.events.bulkGet([...sequenced.keys()]);
-    const touched = new Set<string>();
-    const updates: StoredEvent[] = [];
-    for (const e of held) {
-      if (!e) continue;
-      const hubSeq = sequenced.get(e.id)!;
-      if (e.hubSeq !== hubSeq) {
-        updates.push({ ...e, hubSeq });
-        touched.add(e.caseId);
-      }
+    if (refused.length) await db.rejected.bulkPut(refused);
+
+    // the cases of the numbered events, and all their events as held before the numbers
+    const caseOf = new Map<string, string>();
+    for (const e of sent) if (typeof e.id === 'string' && typeof e.caseId === 'string') caseOf.set(e.id, e.caseId);
+    const unknown = [...sequenced.keys()].filter((id) => !caseOf.has(id));
+    if (unknown.length) for (const e of await db.events.bulkGet(unknown)) if (e) caseOf.set(e.id, e.caseId);
+    const caseIds = new Set<string>();
+    for (const id of sequenced.keys()) {
+      const caseId = caseOf.get(id);
+      if (caseId !== undefined) caseIds.add(caseId);
     }
-    if (updates.length) await db.events.bulkPut(updates);
-    const present = (await db.outbox.bulkGet(settled)).filter(Boolean).map((r) => r!.eventId);
-    await db.outbox.bulkDelete(present);
+    const rows = caseIds.size ? await db.events.where('caseId').anyOf([...caseIds]).toArray() : [];
+    const before = await withHubSeqs(db, rows);
+
+    // the numbers: beside the event rows, unless a row already carries a different one
+    const toStore: Array<[string, number]> = [];
+    const toRewrite: StoredEvent[] = [];
+    for (const [i, e] of before.entries()) {
+      const hubSeq = sequenced.get(e.id);
+      if (hubSeq === undefined || e.hubSeq === hubSeq) continue;
+      if (rows[i]!.hubSeq !== null) toRewrite.push({ ...rows[i]!, hubSeq });
+      else toStore.push([e.id, hubSeq]);
+    }
+    await recordHubSeqs(db, toStore);
+    if (toRewrite.length) await db.events.bulkPut(toRewrite);
+    const present = await removeFromOutbox(db, settled);
 
     // the hub lacks some of our sequence numbers: queue those events again
     let requeued = 0;
@@ -150,33 +245,81 @@ export async function applyPushResponse(db: RelayDb, response: PushResponse, sta
       await db.counters.put({ key: COUNTER.rejected, n: (row?.n ?? 0) + rejected });
     }
     // our events now carry hub order: fold their cases again in the one order (where it changes them)
-    await refoldCases(db, await casesToRefold(db, touched));
+    const check = casesTheNumbersMayChange(before, sequenced, stationId);
+    await refoldCases(db, await casesToRefold(db, check));
     return { accepted, duplicates, rejected, requeued };
   });
 }
 
-/** Push until the outbox is empty or the hub stops answering. Throws HubError on failure. */
+/** Send a batch; the answer is awaited later (a failure meanwhile is not an unhandled rejection). */
+function send(client: HubClient, batch: ReadBatch): Promise<PushResponse> {
+  const request = client.pushSerialized ? client.pushSerialized(batch.body) : client.push(batch.events, batch.basis);
+  request.catch(() => undefined);
+  return request;
+}
+
+/**
+ * Push until the outbox is empty or the hub stops answering. Throws HubError on failure.
+ *
+ * Pipelined, one request at a time: while the hub works on a batch, the next one is read;
+ * as soon as the hub has answered, the next batch goes out, and the answer is recorded while
+ * the hub works on it. Nothing leaves the outbox before its answer is recorded, and a failure
+ * anywhere stops the loop with every unrecorded event still queued (sending it again is safe:
+ * the hub keeps events by id). A batch goes out ahead of its predecessor's answer being
+ * recorded only when that answer settled every event of the predecessor and reported no gap;
+ * otherwise the loop records it and starts again from the head of the outbox, as it always did.
+ */
 export async function pushOutbox(db: RelayDb, client: HubClient, stationId: string, options: PushOptions = {}): Promise<PushSummary> {
   const maxEvents = Math.min(options.maxEvents ?? MAX_PUSH_EVENTS, MAX_PUSH_EVENTS);
   const maxBytes = Math.min(options.maxBytes ?? MAX_PUSH_BYTES, MAX_PUSH_BYTES);
   const summary: PushSummary = { batches: 0, accepted: 0, duplicates: 0, rejected: 0, requeued: 0 };
   let lastFirst: string | null = null;
+  let current = await readBatch(db, maxEvents, maxBytes, -Infinity);
+  if (current.events.length === 0) return summary;
+  let request = send(client, current);
   for (;;) {
-    const { events: batch, basis } = await nextBatchWithBasis(db, maxEvents, maxBytes);
-    if (batch.length === 0) return summary;
-    const first = String(batch[0]!.id);
-    const response = await client.push(batch, basis);
+    // while the hub works on `current`: read the batch after it
+    let next: ReadBatch;
+    try {
+      next = await readBatch(db, maxEvents, maxBytes, current.lastLseq);
+    } catch (e) {
+      await request.catch(() => undefined);
+      throw e;
+    }
+    const response = await request;
     const answered = new Set(response.results.map((r) => r.id));
-    const r = await applyPushResponse(db, response, stationId);
+    const settledAll = current.events.every((e) => answered.has(String(e.id)));
+    // the next batch goes out now, unless this answer leaves something to send first
+    const pipelined = settledAll && response.gaps.length === 0 && next.events.length > 0;
+    let following: Promise<PushResponse> | null = null;
+    if (pipelined) following = send(client, next);
+    let r: Omit<PushSummary, 'batches'>;
+    try {
+      r = await applyPushResponse(db, response, stationId, current.events);
+    } catch (e) {
+      if (following) await following.catch(() => undefined);
+      throw e;
+    }
     summary.batches++;
     summary.accepted += r.accepted;
     summary.duplicates += r.duplicates;
     summary.rejected += r.rejected;
     summary.requeued += r.requeued;
     // a hub that answers for none of what we sent would loop us forever: stop and say so
-    if (!batch.some((e) => answered.has(String(e.id)))) {
+    const first = String(current.events[0]!.id);
+    if (!current.events.some((e) => answered.has(String(e.id)))) {
       if (lastFirst === first) throw new Error('中心未确认本批任何记录，已暂停发送');
       lastFirst = first;
     }
+    if (following) {
+      current = next;
+      request = following;
+      continue;
+    }
+    // from the head of the outbox again: what the hub left unanswered, gaps queued again,
+    // and whatever was recorded meanwhile
+    current = await readBatch(db, maxEvents, maxBytes, -Infinity);
+    if (current.events.length === 0) return summary;
+    request = send(client, current);
   }
 }

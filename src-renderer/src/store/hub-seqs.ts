@@ -1,0 +1,77 @@
+/**
+ * The hub's sequence number of each event, as this station knows it.
+ *
+ * Two places hold it (schema v5):
+ * - the event row's `hubSeq`, set when the event arrived with its number (pulled from the hub,
+ *   restored from a backup) or was numbered before v5;
+ * - the `hubAcks` store: one row per push acknowledgement, holding the numbers the hub gave
+ *   that batch of this station's own events (a multi-entry index on the event ids finds them).
+ *   Recording a batch's numbers is then one write, instead of rewriting every event row with
+ *   its five index entries (IndexedDB's cost is mostly per request, not per byte).
+ *
+ * The row's number wins when set (an acknowledgement that disagrees with it rewrites the row
+ * instead, see push.ts); otherwise the latest acknowledgement's. Every reader of hubSeq goes
+ * through withHubSeqs or readAllEvents, inside a transaction that includes `hubAcks`, or none.
+ */
+import type { HubAckRow, RelayDb, StoredEvent } from './db';
+
+/** Record one acknowledgement's numbers (call inside the transaction that settles the outbox). */
+export async function recordHubSeqs(db: RelayDb, numbers: ReadonlyArray<readonly [string, number]>): Promise<void> {
+  if (numbers.length === 0) return;
+  await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n) });
+}
+
+/** id → number from acknowledgement rows, later rows winning; only `want` ids when given. */
+function numbersOf(rows: ReadonlyArray<HubAckRow | undefined>, want?: ReadonlySet<string>): Map<string, number> {
+  const sorted = rows.filter((r): r is HubAckRow => Boolean(r)).sort((a, b) => a.n! - b.n!);
+  const out = new Map<string, number>();
+  for (const row of sorted) {
+    for (const [i, id] of row.ids.entries()) if (!want || want.has(id)) out.set(id, row.hubSeqs[i]!);
+  }
+  return out;
+}
+
+/** The acknowledged numbers of these events (those with any). */
+export async function acknowledgedNumbers(db: RelayDb, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...ids].sort();
+  const range = db.hubAcks.where('ids').between(sorted[0]!, sorted[sorted.length - 1]!, true, true);
+  // a tight run of ids (a batch, a case's recent events): one key range; else one lookup each
+  const keys = (await range.count()) <= ids.length * 4 + 1000 ? await range.primaryKeys() : await db.hubAcks.where('ids').anyOf(sorted).primaryKeys();
+  if (keys.length === 0) return new Map();
+  return numbersOf(await db.hubAcks.bulkGet([...new Set(keys)]), new Set(ids));
+}
+
+/**
+ * The events with their acknowledged numbers filled in where the row has none (copies where
+ * changed, the same objects otherwise). Missing entries (undefined) pass through.
+ */
+export async function withHubSeqs<E extends StoredEvent | undefined>(db: RelayDb, events: readonly E[]): Promise<E[]> {
+  const ask = events.filter((e) => e && e.hubSeq === null).map((e) => e!.id);
+  if (ask.length === 0) return [...events];
+  const numbers = await acknowledgedNumbers(db, ask);
+  if (numbers.size === 0) return [...events];
+  return events.map((e) => (e && e.hubSeq === null && numbers.has(e.id) ? { ...e, hubSeq: numbers.get(e.id)! } : e));
+}
+
+/** Every event held, each with its number (for whole-store readers: reports, backup, hand-over sheet). */
+export async function allEventsWithHubSeqs(db: RelayDb, events: readonly StoredEvent[]): Promise<StoredEvent[]> {
+  if (!events.some((e) => e.hubSeq === null)) return [...events];
+  const numbers = numbersOf(await db.hubAcks.toArray());
+  if (numbers.size === 0) return [...events];
+  return events.map((e) => (e.hubSeq === null && numbers.has(e.id) ? { ...e, hubSeq: numbers.get(e.id)! } : e));
+}
+
+/** Read every event (in id order, as events.toArray()) with its hub number, in one read transaction. */
+export function readAllEvents(db: RelayDb): Promise<StoredEvent[]> {
+  return db.transaction('r', [db.events, db.hubAcks], async () => allEventsWithHubSeqs(db, await db.events.toArray()));
+}
+
+/** The number of events held that carry a hub number (on their row or acknowledged). */
+export async function countSequenced(db: RelayDb): Promise<number> {
+  return db.transaction('r', [db.events, db.hubAcks], async () => {
+    const numbered = new Set((await db.events.where('hubSeq').above(0).primaryKeys()) as string[]);
+    for (const id of numbersOf(await db.hubAcks.toArray()).keys()) numbered.add(id);
+    return numbered.size;
+  });
+}

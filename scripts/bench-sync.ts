@@ -554,7 +554,8 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
 
   // the hub as it runs in production (info-level request logs), written to nowhere
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  const app = buildHubApp({ db, logger: { level: 'info', stream: sink } });
+  // as `npm run hub` runs by default (HUB_VALIDATION_WORKERS=1): pushed events validated in a worker thread
+  const app = buildHubApp({ db, logger: { level: 'info', stream: sink }, validationWorkers: 1 });
   const handler: HandlerTimes = {};
   app.addHook('onResponse', async (request, reply) => {
     const key = `${request.method} ${request.routeOptions.url ?? '?'}`;

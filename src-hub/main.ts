@@ -11,7 +11,7 @@ import { describeDatabase, openHubDatabase } from './db/open-database';
 async function main(): Promise<void> {
   const config = configFromEnv();
   const db = await openHubDatabase(config.database);
-  const app = buildHubApp({ db, adminToken: config.adminToken, logger: { level: config.logLevel } });
+  const app = buildHubApp({ db, adminToken: config.adminToken, logger: { level: config.logLevel }, validationWorkers: config.validationWorkers });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -10,12 +10,15 @@ import { authHook } from './auth';
 import { allowStationOrigins } from './cors';
 import { errorHandler } from './error-handler';
 import { syncRoutes } from './sync-routes';
+import { inlineValidator, workerValidator } from '../sync/validator';
 
 export interface HubAppOptions {
   db: Database;
   /** enables the admin endpoints (HUB_ADMIN_TOKEN) */
   adminToken?: string;
   logger?: FastifyServerOptions['logger'];
+  /** worker threads validating pushed events (default 0: on the hub's own thread) */
+  validationWorkers?: number;
 }
 
 /** Body limit of every route but the push (which has MAX_PUSH_BYTES). */
@@ -35,7 +38,11 @@ export function buildHubApp(options: HubAppOptions): FastifyInstance {
   });
   allowStationOrigins(app);
   app.addHook('onRequest', authHook(options.db, options.adminToken || undefined));
-  syncRoutes(app, options.db);
+  const workers = options.validationWorkers ?? 0;
+  const validator =
+    workers > 0 ? workerValidator(workers, (e) => app.log.error({ err: e }, 'a validation worker failed: validating on the main thread')) : inlineValidator;
+  app.addHook('onClose', async () => validator.close());
+  syncRoutes(app, options.db, validator);
   adminRoutes(app, options.db);
   return app;
 }

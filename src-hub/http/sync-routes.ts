@@ -5,10 +5,11 @@ import type { Database } from '../db/database';
 import { HubError } from '../errors';
 import { pullEvents } from '../sync/pull';
 import { pushEvents } from '../sync/push';
+import { inlineValidator, type Validator } from '../sync/validator';
 import { stationOf } from './auth';
 import { basisOf, checkPullQuery, checkPushRequest } from './request-shape';
 
-export function syncRoutes(app: FastifyInstance, db: Database): void {
+export function syncRoutes(app: FastifyInstance, db: Database, validator: Validator = inlineValidator): void {
   app.get(`${API_PREFIX}/health`, { config: { auth: 'none' } }, async (): Promise<Health> => {
     try {
       await db.query('SELECT 1');
@@ -31,7 +32,7 @@ export function syncRoutes(app: FastifyInstance, db: Database): void {
       const firstEventId = typeof first?.id === 'string' ? first.id.slice(0, 64) : undefined;
       request.log.debug({ station: me.stationId, events: body.events.length, firstEventId }, 'push: received');
       try {
-        const outcome = await pushEvents(db, me, body.events, basisOf(body));
+        const outcome = await pushEvents(db, me, body.events, basisOf(body), validator);
         for (const r of outcome.refused) {
           const level = r.code === 'conflicting_content' ? 'warn' : 'info';
           request.log[level]({ station: me.stationId, eventId: r.id, code: r.code }, `push: event refused: ${r.reason}`);

@@ -14,25 +14,18 @@
  *   transition the station could not lawfully record on the case as it knew it
  *   (`transition_refused`: see knowledge.ts). Every rejection is kept in refused_events.
  */
-import {
-  canonicalJson,
-  EVENT_ENVELOPE_VERSION,
-  EVENT_TYPE_LABELS,
-  EVENT_TYPES,
-  ROLE_LABELS,
-  roleMayRecord,
-  safeParseEvent,
-  type RelayEvent,
-} from '../../src-common/domain';
+import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
 import { takeStationLock, takeSyncLock, type Database } from '../db/database';
 import { HubError } from '../errors';
 import { planCasesAndGrants } from './audience';
 import { readBatchContext, stillCurrent, type BatchContext } from './batch-context';
+import { isRecord, type Item } from './classify';
 import { writeBatch } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { progressFrom } from './progress';
+import { inlineValidator, type Validator } from './validator';
 
 export interface RefusedEvent {
   id: string;
@@ -50,50 +43,6 @@ export interface PushOutcome {
   refused: RefusedEvent[];
   accepted: number;
   duplicates: number;
-}
-
-type Item =
-  | { index: number; raw: unknown; kind: 'valid'; event: RelayEvent; content: string }
-  | { index: number; raw: unknown; kind: 'invalid'; id: string; code: string; reason: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** How to name an event in results and errors: its id when it has one, else its place. */
-function nameOf(raw: unknown, index: number): string {
-  return isRecord(raw) && typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 64 ? raw.id : `#${index}`;
-}
-
-/** Events are shallow; a shift sheet may nest a little. Deeper input is refused before any recursion. */
-export const MAX_EVENT_DEPTH = 32;
-
-function deeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
-function classify(raw: unknown, index: number): Item {
-  const id = nameOf(raw, index);
-  if (!isRecord(raw)) return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: '不是事件对象' };
-  if (deeperThan(raw, MAX_EVENT_DEPTH)) {
-    return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: `事件内容嵌套过深（超过 ${MAX_EVENT_DEPTH} 层）` };
-  }
-  if (raw.v !== undefined && raw.v !== EVENT_ENVELOPE_VERSION) {
-    return { index, raw, kind: 'invalid', id, code: 'unsupported_version', reason: `不支持的事件版本：${JSON.stringify(raw.v)}（本集线器支持第 ${EVENT_ENVELOPE_VERSION} 版）` };
-  }
-  if (typeof raw.type === 'string' && !(EVENT_TYPES as string[]).includes(raw.type)) {
-    return { index, raw, kind: 'invalid', id, code: 'unknown_event_type', reason: `未知的事件类型：${raw.type}` };
-  }
-  const parsed = safeParseEvent(raw);
-  if (!parsed.ok) return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: parsed.error.message || '事件格式不正确' };
-  return { index, raw, kind: 'valid', event: parsed.event, content: canonicalJson(parsed.event) };
 }
 
 function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<string>): HubError | null {
@@ -130,35 +79,20 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
   );
 }
 
-/** Events validated per slice; between slices the event loop runs (see classifyAll). */
-const CLASSIFY_SLICE = 50;
-
-/**
- * Validate a batch in slices, letting the event loop run in between: validating 500 events
- * takes ~10 ms of CPU, and a push holding the sync lock must not wait that long for its next
- * statement's answer to be handled while another request validates.
- */
-async function classifyAll(rawEvents: readonly unknown[]): Promise<Item[]> {
-  const items: Item[] = [];
-  for (let i = 0; i < rawEvents.length; i++) {
-    if (i > 0 && i % CLASSIFY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    items.push(classify(rawEvents[i], i));
-  }
-  return items;
-}
-
 /**
  * @param basis for each event id, the pull cursor the station had applied when it recorded
  * the event (see knowledge.ts); events without one are judged at the furthest cursor handed
  * to the station.
+ * @param validator where the events are validated (validator.ts: inline, or worker threads)
  */
 export async function pushEvents(
   db: Database,
   me: StationInfo,
   rawEvents: readonly unknown[],
   basis: ReadonlyMap<string, Cursor> = new Map(),
+  validator: Validator = inlineValidator,
 ): Promise<PushOutcome> {
-  const items = await classifyAll(rawEvents);
+  const items = await validator.classify(rawEvents);
   const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
   const batch = {
     ids: [...new Set(valid.map((v) => v.event.id))],

@@ -2,6 +2,7 @@
  * Push semantics: exactly-once from at-least-once. Re-sending is always safe (duplicate, same
  * hubSeq, nothing doubled); the same id with different content is refused, logged and never
  * overwrites; seq gaps are reported and closed by re-sending; any arrival order is stored.
+ * (Validation runs in a worker thread here, as in `npm run hub`.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { canonicalJson } from '../../src-common/domain';
@@ -14,7 +15,8 @@ describeEachDriver('hub push', (driver) => {
   let hub: Hub;
 
   beforeAll(async () => {
-    hub = await startHub(driver);
+    // the hub's default: events validated in a worker thread
+    hub = await startHub(driver, { validationWorkers: 1 });
   }, 120_000);
   afterAll(async () => hub?.close());
 

@@ -27,7 +27,7 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export async function startHub(driver: DriverName): Promise<Hub> {
+export async function startHub(driver: DriverName, options: { validationWorkers?: number } = {}): Promise<Hub> {
   const fresh = await freshDatabase(driver);
   const logs: LogLine[] = [];
   const stream = new Writable({
@@ -38,7 +38,7 @@ export async function startHub(driver: DriverName): Promise<Hub> {
       done();
     },
   });
-  const app = buildHubApp({ db: fresh.db, adminToken: ADMIN_TOKEN, logger: { level: 'info', stream } });
+  const app = buildHubApp({ db: fresh.db, adminToken: ADMIN_TOKEN, logger: { level: 'info', stream }, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -10,6 +10,7 @@ import { authHook } from './auth';
 import { allowStationOrigins } from './cors';
 import { errorHandler } from './error-handler';
 import { syncRoutes } from './sync-routes';
+import { statisticsUpkeep } from '../db/statistics-upkeep';
 import { inlineValidator, workerValidator } from '../sync/validator';
 
 export interface HubAppOptions {
@@ -41,8 +42,12 @@ export function buildHubApp(options: HubAppOptions): FastifyInstance {
   const workers = options.validationWorkers ?? 0;
   const validator =
     workers > 0 ? workerValidator(workers, (e) => app.log.error({ err: e }, 'a validation worker failed: validating on the main thread')) : inlineValidator;
-  app.addHook('onClose', async () => validator.close());
-  syncRoutes(app, options.db, validator);
+  const upkeep = statisticsUpkeep(options.db, (e) => app.log.warn({ err: e }, 'ANALYZE failed; trying again as the log grows'));
+  app.addHook('onClose', async () => {
+    await validator.close();
+    await upkeep.idle();
+  });
+  syncRoutes(app, options.db, validator, upkeep);
   adminRoutes(app, options.db);
   return app;
 }

@@ -6,10 +6,16 @@ import { HubError } from '../errors';
 import { pullEvents } from '../sync/pull';
 import { pushEvents } from '../sync/push';
 import { inlineValidator, type Validator } from '../sync/validator';
+import type { StatisticsUpkeep } from '../db/statistics-upkeep';
 import { stationOf } from './auth';
 import { basisOf, checkPullQuery, checkPushRequest } from './request-shape';
 
-export function syncRoutes(app: FastifyInstance, db: Database, validator: Validator = inlineValidator): void {
+export function syncRoutes(
+  app: FastifyInstance,
+  db: Database,
+  validator: Validator = inlineValidator,
+  upkeep: StatisticsUpkeep = { grew: () => {}, idle: async () => {} },
+): void {
   app.get(`${API_PREFIX}/health`, { config: { auth: 'none' } }, async (): Promise<Health> => {
     try {
       await db.query('SELECT 1');
@@ -33,6 +39,7 @@ export function syncRoutes(app: FastifyInstance, db: Database, validator: Valida
       request.log.debug({ station: me.stationId, events: body.events.length, firstEventId }, 'push: received');
       try {
         const outcome = await pushEvents(db, me, body.events, basisOf(body), validator);
+        upkeep.grew(outcome.accepted);
         for (const r of outcome.refused) {
           const level = r.code === 'conflicting_content' ? 'warn' : 'info';
           request.log[level]({ station: me.stationId, eventId: r.id, code: r.code }, `push: event refused: ${r.reason}`);

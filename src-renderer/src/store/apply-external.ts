@@ -1,12 +1,19 @@
 /**
  * Taking in events recorded elsewhere (pulled from the hub, or restored from a backup file).
  * Events are appended, never overwritten: an id already held with the same content is
- * skipped; the same id with different content is refused. Every case touched is folded again
- * from all its events, in the one fold order, in the same transaction.
+ * skipped; the same id with different content is refused. Every case touched is folded
+ * again in the one fold order, in the same transaction: when the new events fold after
+ * everything the case holds (its row's foldTip, see projection.ts tipAfter), by applying
+ * them to the row; otherwise from all its events.
  */
-import { canonicalJson, parseEvent, type RelayEvent } from '../../../src-common/domain';
-import type { RelayDb, StoredEvent } from './db';
-import { refoldCases } from './refold';
+import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
+import { CounterDelta } from './counters';
+import { TERMS_INDEXED_TO_KEY, type CaseTermsRow, type RelayDb, type StoredCase, type StoredEvent } from './db';
+import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
+import { eventsByCase } from './refold';
+import { caseTermsOf, termsWatermark } from './terms-index';
+
+const LSEQ_KEY = 'local:lseq';
 
 export interface ExternalEvent {
   event: unknown;
@@ -36,6 +43,12 @@ export class ConflictingEventError extends Error {
   }
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
  * Validate everything first, then write in one transaction. Throws (and writes nothing) if
  * any event is malformed or conflicts with one held.
@@ -52,8 +65,16 @@ export async function applyExternalEvents(
       throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
     }
   });
-  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox], async () => {
-    const held = await db.events.bulkGet(parsed.map((p) => p.event.id));
+  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.caseTerms], async () => {
+    // every read that does not depend on another, in one round trip
+    const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
+    const counters = new CounterDelta();
+    const [held, settingRows, caseRows] = await Promise.all([
+      db.events.bulkGet(parsed.map((p) => p.event.id)),
+      db.settings.bulkGet([LSEQ_KEY, TERMS_INDEXED_TO_KEY]),
+      db.cases.bulkGet(caseIds),
+      counters.prefetch(db),
+    ]);
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
     const toSequence: StoredEvent[] = [];
     let alreadyHeld = 0;
@@ -70,16 +91,67 @@ export async function applyExternalEvents(
       seenInBatch.set(item.event.id, item.event);
       toAdd.push(item);
     }
-    const touched = new Set([...toAdd, ...toSequence.map((e) => ({ event: e }))].map((x) => x.event.caseId));
-    if (toAdd.length > 0) {
-      const lseqRow = await db.settings.get('local:lseq');
-      const first = (typeof lseqRow?.value === 'number' ? lseqRow.value : 0) + 1;
-      await db.settings.put({ key: 'local:lseq', value: first - 1 + toAdd.length });
-      await db.events.bulkAdd(toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: first + i })));
+    const lseqBefore = termsWatermark(settingRows[0]); // a number setting, read the same way
+    const added: StoredEvent[] = toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: lseqBefore + 1 + i }));
+
+    // per case: apply the new events to the row, or fold it again from all its events
+    const rowOf = new Map<string, StoredCase | undefined>(caseIds.map((id, i) => [id, caseRows[i]]));
+    const addedByCase = new Map<string, StoredEvent[]>();
+    for (const e of added) push(addedByCase, e.caseId, e);
+    const sequencedByCase = new Map<string, StoredEvent[]>();
+    for (const e of toSequence) push(sequencedByCase, e.caseId, e);
+    const touched = [...new Set([...addedByCase.keys(), ...sequencedByCase.keys()])];
+    const rows: StoredCase[] = [];
+    const refold: string[] = [];
+    const written = (caseId: string, state: CaseState, tip: StoredCase['foldTip']) => {
+      const prior = rowOf.get(caseId);
+      counters.caseChanged(prior ? toCaseState(prior) : undefined, state);
+      rows.push(toStoredCase(state, tip));
+    };
+    for (const caseId of touched) {
+      const row = rowOf.get(caseId);
+      const mine = addedByCase.get(caseId) ?? [];
+      const tip = row && !sequencedByCase.has(caseId) ? tipAfter(row.foldTip, mine) : undefined;
+      if (!tip) {
+        refold.push(caseId);
+        continue;
+      }
+      let state = toCaseState(row!);
+      for (const e of orderForFold(mine)) if (e.type !== 'shift.handover') state = applyEvent(state, e, 'replay');
+      written(caseId, state, tip);
     }
-    if (toSequence.length > 0) await db.events.bulkPut(toSequence);
-    const casesTouched = await refoldCases(db, touched);
+    if (refold.length > 0) {
+      // the events held before this batch (none, for a case new to this station), then this batch's
+      const byCase = await eventsByCase(db, refold);
+      for (const caseId of refold) {
+        const events = new Map((byCase.get(caseId) ?? []).map((e) => [e.id, e]));
+        for (const e of sequencedByCase.get(caseId) ?? []) events.set(e.id, e);
+        for (const e of addedByCase.get(caseId) ?? []) events.set(e.id, e);
+        const all = [...events.values()];
+        const state = foldCase(all);
+        if (state) written(caseId, state, foldTipOf(all));
+        // else: its creation has not arrived yet (or it is a handover, not a case)
+      }
+    }
+
+    // search terms of the cases created by this batch, in the same transaction
+    const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
+    const settingWrites = [];
+    if (added.length > 0) {
+      settingWrites.push({ key: LSEQ_KEY, value: lseqBefore + added.length });
+      // everything before this batch was indexed: so is everything up to its end
+      if (termsWatermark(settingRows[1]) === lseqBefore) settingWrites.push({ key: TERMS_INDEXED_TO_KEY, value: lseqBefore + added.length });
+    }
+    await Promise.all([
+      settingWrites.length > 0 ? db.settings.bulkPut(settingWrites) : null,
+      added.length > 0 ? db.events.bulkAdd(added) : null,
+      toSequence.length > 0 ? db.events.bulkPut(toSequence) : null,
+      rows.length > 0 ? db.cases.bulkPut(rows) : null,
+      terms.length > 0 ? db.caseTerms.bulkPut(terms) : null,
+      counters.apply(db),
+    ]);
     if (extraWrites) await extraWrites();
-    return { added: toAdd.length, alreadyHeld, sequenced: toSequence.length, casesTouched };
+    return { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length };
   });
 }

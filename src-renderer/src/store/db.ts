@@ -9,7 +9,7 @@
  * Schema versions only grow: never edit a shipped `version(n)` step, add a new one.
  */
 import Dexie, { type Table } from 'dexie';
-import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
+import { awaitingKeyOf, caseSearchTerms, type CaseState, type RelayEvent } from '../../../src-common/domain';
 
 export type StoredEvent = RelayEvent & {
   /** the hub's sequence number once the hub has it, else null */
@@ -22,10 +22,34 @@ export type StoredCase = CaseState & {
   ownerId: string;
   /** dueAt, or a far-future key so cases without a deadline sort last and stay indexed */
   dueKey: string;
+  /** the case's search terms; since v4 not indexed here (see CaseTermsRow), kept for checking candidates */
   terms: string[];
   /** who a pending hand-over waits for (see handover-target.ts); absent when none */
   awaitingKey?: string;
+  /**
+   * Present only when every event folded into this row has a hub number: the highest hub number
+   * and each station's highest seq among them. Events that come after both fold after every
+   * event held (see orderForFold), so they can be applied to the row without reading the case's
+   * events again (apply-external.ts). Any local write drops it (the row then holds an event
+   * without a hub number); a full refold sets it again.
+   */
+  foldTip?: FoldTip;
 };
+
+export interface FoldTip {
+  hub: number;
+  seqs: Record<string, number>;
+}
+
+/**
+ * A case's search terms, in a store of their own (v4): they derive only from fields set at
+ * creation (caseSearchTerms), so they are written once per case instead of with every update
+ * of the case row. Derived data: rebuilt from the events when missing (terms-index.ts).
+ */
+export interface CaseTermsRow {
+  caseId: string;
+  terms: string[];
+}
 
 export interface OutboxRow {
   eventId: string;
@@ -89,6 +113,35 @@ const CASE_INDEXES_V1 = [
   '*terms',
 ];
 
+/**
+ * The case indexes from v4: the search terms moved to their own store (caseTerms), and
+ * caseNo/department, which no reader queries, are gone. Every remaining index has a reader:
+ * the list planner (list-query.ts choosePlan and its sort keys), the work queues
+ * (work-queue.ts) and duplicate candidates (duplicate-candidates.ts).
+ */
+const CASE_INDEXES_V4 = [
+  'id',
+  'updatedAt',
+  'receivedAt',
+  'dueKey',
+  '[status+updatedAt]',
+  '[status+receivedAt]',
+  '[status+dueKey]',
+  '[urgency+updatedAt]',
+  '[urgency+receivedAt]',
+  '[nature+updatedAt]',
+  '[nature+receivedAt]',
+  '[category+updatedAt]',
+  '[category+receivedAt]',
+  '[ownerId+updatedAt]',
+  '[ownerId+receivedAt]',
+  'awaitingKey',
+  '[ownerId+dueKey]',
+];
+
+/** settings key: every case.created event with a local lseq up to this value has its caseTerms row */
+export const TERMS_INDEXED_TO_KEY = 'terms:indexedTo';
+
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
 
@@ -100,6 +153,7 @@ export class RelayDb extends Dexie {
   counters!: Table<CounterRow, string>;
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
+  caseTerms!: Table<CaseTermsRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -129,5 +183,28 @@ export class RelayDb extends Dexie {
             if (key) row.awaitingKey = key;
           }),
       );
+    // v4 (performance): search terms in their own store, written once per case; unused case
+    // indexes dropped. Existing cases' terms move over in the upgrade, page by page.
+    this.version(4)
+      .stores({
+        cases: CASE_INDEXES_V4.join(', '),
+        caseTerms: 'caseId, *terms',
+      })
+      .upgrade(async (tx) => {
+        const cases = tx.table<StoredCase, string>('cases');
+        const caseTerms = tx.table<CaseTermsRow, string>('caseTerms');
+        const PAGE = 2000;
+        let after: string | null = null;
+        for (;;) {
+          const rows: StoredCase[] = await (after === null ? cases.orderBy(':id') : cases.where(':id').above(after)).limit(PAGE).toArray();
+          if (rows.length === 0) break;
+          await caseTerms.bulkPut(rows.map((r) => ({ caseId: r.id, terms: Array.isArray(r.terms) ? r.terms : caseSearchTerms(r) })));
+          after = rows.at(-1)!.id;
+          if (rows.length < PAGE) break;
+        }
+        const settings = tx.table<SettingRow, string>('settings');
+        const lseq = (await settings.get('local:lseq'))?.value;
+        await settings.put({ key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 });
+      });
   }
 }

@@ -12,6 +12,7 @@ import { generateDemoCommands, type DemoGroup } from '../../../src-common/demo/d
 import type { Command, Station } from '../../../src-common/domain';
 import type { RelayDb } from './db';
 import { recordCommands } from './record';
+import { termsIndexingIdle } from './terms-index';
 
 const CASE_NO_PREFIX = 'caseNo:';
 /** 20261129-p110-ab12cd-0042 -> day 20261129, counter 42 */
@@ -109,6 +110,8 @@ export async function fillDemoData(db: RelayDb, station: Station, options: FillO
         counters[day] = next;
       }
     });
+    // the batch's search terms (written right after it commits) before the next batch
+    await termsIndexingIdle(db);
     progress.cases += commands.filter((c) => c.type === 'case.created').length;
     progress.events += commands.length;
     progress.batches++;

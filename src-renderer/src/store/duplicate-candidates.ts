@@ -10,7 +10,8 @@ export async function likelyDuplicates(db: RelayDb, probe: DuplicateProbe, now: 
   const phone = normalizePhone(probe.callerPhone);
   if (phone.length >= 7) {
     const since = new Date(now - DUPLICATE_PHONE_WINDOW_MS).toISOString();
-    for (const row of await db.cases.where('terms').equals(phone).limit(50).toArray()) if (row.receivedAt >= since) byId.set(row.id, row);
+    const ids = await db.caseTerms.where('terms').equals(phone).limit(50).primaryKeys();
+    for (const row of await db.cases.bulkGet(ids)) if (row && row.receivedAt >= since) byId.set(row.id, row);
   }
   if (probe.category && probe.address.trim().length >= 2) {
     const since = new Date(now - DUPLICATE_WINDOW_MS).toISOString();

@@ -17,8 +17,9 @@ import {
   type Station,
 } from '../../../src-common/domain';
 import { CounterDelta, COUNTER } from './counters';
-import type { RelayDb, StoredEvent } from './db';
+import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
+import { scheduleTermsIndexing } from './terms-index';
 
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
@@ -45,25 +46,39 @@ export interface RecordContext {
   now?: () => Date;
 }
 
+const numberOf = (row: SettingRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
+
+/**
+ * The transaction makes two round trips to IndexedDB: every read first, at once (settings,
+ * case rows, counters), then every write, at once. The search terms of created cases are
+ * written after it commits (terms-index.ts).
+ */
 export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: readonly Command[]): Promise<RelayEvent[]> {
   if (commands.length === 0) return [];
   const now = ctx.now ?? (() => new Date());
-  return db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
-    const firstSeq = await nextNumber(db, SEQ_KEY, commands.length);
-    const firstLseq = await nextNumber(db, LSEQ_KEY, commands.length);
-    const before = new Map<string, CaseState | undefined>();
+  const result = await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
+    // one reading of the clock per command, in order, then one for the outbox (demo-fill.ts relies on it)
+    const ats = commands.map(() => now());
+    const caseIds = [...new Set(commands.map((c) => c.caseId))];
+    const isAuto = (c: Command) => c.type === 'case.created' && (c.payload as { caseNo?: string }).caseNo === AUTO_CASE_NO;
+    const caseNoKeys = [...new Set(commands.flatMap((c, i) => (isAuto(c) ? [caseNoKey(ats[i]!)] : [])))];
+    const settingKeys = [SEQ_KEY, LSEQ_KEY, TERMS_INDEXED_TO_KEY, ...caseNoKeys];
+    const counters = new CounterDelta();
+    const [settingRows, caseRows] = await Promise.all([db.settings.bulkGet(settingKeys), db.cases.bulkGet(caseIds), counters.prefetch(db)]);
+    const settings = new Map(settingKeys.map((key, i) => [key, numberOf(settingRows[i])]));
+    const firstSeq = settings.get(SEQ_KEY)! + 1;
+    const firstLseq = settings.get(LSEQ_KEY)! + 1;
+    const before = new Map<string, CaseState | undefined>(caseIds.map((id, i) => [id, caseRows[i] ? toCaseState(caseRows[i]) : undefined]));
     const after = new Map<string, CaseState>();
     const stored: StoredEvent[] = [];
-    const counters = new CounterDelta();
+    let creates = false;
     for (const [i, command] of commands.entries()) {
-      if (!after.has(command.caseId) && !before.has(command.caseId)) {
-        const row = await db.cases.get(command.caseId);
-        before.set(command.caseId, row ? toCaseState(row) : undefined);
-      }
-      const at = now();
+      const at = ats[i]!;
       let payload = command.payload;
-      if (command.type === 'case.created' && (payload as { caseNo?: string }).caseNo === AUTO_CASE_NO) {
-        const n = await nextNumber(db, caseNoKey(at));
+      if (isAuto(command)) {
+        const key = caseNoKey(at);
+        const n = settings.get(key)! + 1;
+        settings.set(key, n);
         payload = { ...(payload as object), caseNo: formatCaseNo(ctx.station.stationId, at, n) } as typeof payload;
       }
       const event = parseEvent({
@@ -83,16 +98,30 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       if (refusal !== null) throw new DomainError(refusal);
       after.set(command.caseId, applyEvent(state, event, 'strict'));
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });
+      if (event.type === 'case.created') creates = true;
     }
     const queuedAt = now().toISOString();
-    await db.events.bulkAdd(stored);
-    await db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt })));
-    await db.cases.bulkPut([...after.values()].map(toStoredCase));
+    const lastLseq = firstLseq + commands.length - 1;
+    const settingWrites: SettingRow[] = [
+      { key: SEQ_KEY, value: firstSeq + commands.length - 1 },
+      { key: LSEQ_KEY, value: lastLseq },
+      ...caseNoKeys.map((key) => ({ key, value: settings.get(key)! })),
+    ];
+    // no case created and nothing waiting to be indexed: the search terms stay caught up
+    if (!creates && settings.get(TERMS_INDEXED_TO_KEY) === firstLseq - 1) settingWrites.push({ key: TERMS_INDEXED_TO_KEY, value: lastLseq });
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
-    await counters.apply(db);
-    return stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent);
+    await Promise.all([
+      db.settings.bulkPut(settingWrites),
+      db.events.bulkAdd(stored),
+      db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt }))),
+      db.cases.bulkPut([...after.values()].map((state) => toStoredCase(state))),
+      counters.apply(db),
+    ]);
+    return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), creates };
   });
+  if (result.creates) scheduleTermsIndexing(db);
+  return result.events;
 }
 
 /** The next case number of this station for the given day; call inside or outside a transaction. */

@@ -10,7 +10,7 @@ import { canonicalJson, foldCase } from '../../../src-common/domain';
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
 import type { RelayDb, StoredEvent } from '../store/db';
-import { toStoredCase } from '../store/projection';
+import { toCaseState } from '../store/projection';
 import { refoldCases } from '../store/refold';
 import type { HubClient } from './hub-client';
 
@@ -56,7 +56,7 @@ export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number
  * Of the cases whose events just got hub numbers, those whose fold in hub order differs from
  * the stored row. Usually none: the hub numbers a station's events in the order they were
  * sent, so unless another station's events interleave, the case stays exactly as it was, and
- * rewriting an unchanged case row (its ~20 indexes and search terms) was most of a push's
+ * rewriting an unchanged case row (its ~17 indexes) was most of a push's
  * local cost. Call inside the transaction.
  */
 async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise<string[]> {
@@ -72,7 +72,7 @@ async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise
   return ids.filter((caseId, i) => {
     const row = rows[i];
     const state = foldCase(byCase.get(caseId) ?? []);
-    return !row || !state || canonicalJson(toStoredCase(state)) !== canonicalJson(row);
+    return !row || !state || canonicalJson(state) !== canonicalJson(toCaseState(row));
   });
 }
 

@@ -24,6 +24,7 @@ import { CounterDelta, readCounters } from '../store/counters';
 import { RelayDb, type StoredEvent } from '../store/db';
 import { toStoredCase } from '../store/projection';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
+import { termsIndexingIdle } from '../store/terms-index';
 import { createHubClient, type HubClient } from '../sync/hub-client';
 import { CURSOR_KEY, pullAll } from '../sync/pull';
 import { applyPushResponse, nextBatch, pushOutbox } from '../sync/push';
@@ -238,10 +239,13 @@ const api = {
       added += result.added;
     }
     const ms = performance.now() - t0;
+    // the search terms follow the pull (terms-index.ts): how long after the last page they are all written
+    await termsIndexingIdle(db);
+    const termsMs = performance.now() - t0 - ms;
     const p0 = performance.now();
     for (const page of prefetched) for (const e of page.events) parseEvent(e.event);
     const parseMs = performance.now() - p0;
-    return { ms, parseMs, added, pages: prefetched.length, after: await storeFigures(db) };
+    return { ms, termsMs, parseMs, added, pages: prefetched.length, after: await storeFigures(db) };
   },
 
   /**

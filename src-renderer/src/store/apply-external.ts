@@ -6,14 +6,17 @@
  * everything the case holds (its row's foldTip, see projection.ts tipAfter), by applying
  * them to the row; otherwise from all its events.
  */
+import Dexie from 'dexie';
 import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
-import { TERMS_INDEXED_TO_KEY, type CaseTermsRow, type RelayDb, type StoredCase, type StoredEvent } from './db';
+import type { CaseTermsRow, RelayDb, StoredCase, StoredEvent } from './db';
 import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
 import { eventsByCase } from './refold';
-import { caseTermsOf, termsWatermark } from './terms-index';
+import { caseTermsOf, scheduleTermsIndexing, type TermsJob } from './terms-index';
 
 const LSEQ_KEY = 'local:lseq';
+/** how long the search terms of applied events wait for the next page of the same pull */
+const TERMS_AFTER_APPLY_MS = 100;
 
 export interface ExternalEvent {
   event: unknown;
@@ -65,13 +68,15 @@ export async function applyExternalEvents(
       throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
     }
   });
-  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.caseTerms], async () => {
+  // inside a caller's transaction, whose commit is not known here (see record.ts)
+  const nested = Dexie.currentTransaction !== null;
+  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox], async () => {
     // every read that does not depend on another, in one round trip
     const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
     const counters = new CounterDelta();
-    const [held, settingRows, caseRows] = await Promise.all([
+    const [held, lseqRow, caseRows] = await Promise.all([
       db.events.bulkGet(parsed.map((p) => p.event.id)),
-      db.settings.bulkGet([LSEQ_KEY, TERMS_INDEXED_TO_KEY]),
+      db.settings.get(LSEQ_KEY),
       db.cases.bulkGet(caseIds),
       counters.prefetch(db),
     ]);
@@ -91,7 +96,7 @@ export async function applyExternalEvents(
       seenInBatch.set(item.event.id, item.event);
       toAdd.push(item);
     }
-    const lseqBefore = termsWatermark(settingRows[0]); // a number setting, read the same way
+    const lseqBefore = typeof lseqRow?.value === 'number' ? lseqRow.value : 0;
     const added: StoredEvent[] = toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: lseqBefore + 1 + i }));
 
     // per case: apply the new events to the row, or fold it again from all its events
@@ -134,24 +139,22 @@ export async function applyExternalEvents(
       }
     }
 
-    // search terms of the cases created by this batch, in the same transaction
-    const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
-    const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
-    const settingWrites = [];
-    if (added.length > 0) {
-      settingWrites.push({ key: LSEQ_KEY, value: lseqBefore + added.length });
-      // everything before this batch was indexed: so is everything up to its end
-      if (termsWatermark(settingRows[1]) === lseqBefore) settingWrites.push({ key: TERMS_INDEXED_TO_KEY, value: lseqBefore + added.length });
-    }
+    const lseqAfter = lseqBefore + added.length;
     await Promise.all([
-      settingWrites.length > 0 ? db.settings.bulkPut(settingWrites) : null,
+      added.length > 0 ? db.settings.put({ key: LSEQ_KEY, value: lseqAfter }) : null,
       added.length > 0 ? db.events.bulkAdd(added) : null,
       toSequence.length > 0 ? db.events.bulkPut(toSequence) : null,
       rows.length > 0 ? db.cases.bulkPut(rows) : null,
-      terms.length > 0 ? db.caseTerms.bulkPut(terms) : null,
       counters.apply(db),
     ]);
     if (extraWrites) await extraWrites();
-    return { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length };
+    // the search terms of the cases created by this batch are written after it (terms-index.ts)
+    const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
+    const job: TermsJob | null = added.length > 0 ? { firstLseq: lseqBefore + 1, lastLseq: lseqAfter, rows: terms } : null;
+    return { result: { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length }, job };
   });
+  // a pull applies page after page: its pages' terms are written together once it pauses
+  if (result.job) scheduleTermsIndexing(db, nested ? undefined : result.job, TERMS_AFTER_APPLY_MS);
+  return result.result;
 }

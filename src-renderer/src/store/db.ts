@@ -139,8 +139,12 @@ const CASE_INDEXES_V4 = [
   '[ownerId+dueKey]',
 ];
 
-/** settings key: every case.created event with a local lseq up to this value has its caseTerms row */
-export const TERMS_INDEXED_TO_KEY = 'terms:indexedTo';
+/**
+ * termsState key: every case.created event with a local lseq up to this value has its caseTerms
+ * row. In a store of its own (not settings), so that writing search terms after a save shares
+ * no store with the next save, and never makes it wait.
+ */
+export const TERMS_INDEXED_TO_KEY = 'indexedTo';
 
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
@@ -154,6 +158,7 @@ export class RelayDb extends Dexie {
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
   caseTerms!: Table<CaseTermsRow, string>;
+  termsState!: Table<SettingRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -184,11 +189,14 @@ export class RelayDb extends Dexie {
           }),
       );
     // v4 (performance): search terms in their own store, written once per case; unused case
-    // indexes dropped. Existing cases' terms move over in the upgrade, page by page.
+    // and event indexes dropped. Existing cases' terms move over in the upgrade, page by page.
     this.version(4)
       .stores({
+        // no reader queries events by hubSeq: one index entry less per event written or numbered
+        events: 'id, caseId, [stationId+seq], lseq',
         cases: CASE_INDEXES_V4.join(', '),
         caseTerms: 'caseId, *terms',
+        termsState: 'key',
       })
       .upgrade(async (tx) => {
         const cases = tx.table<StoredCase, string>('cases');
@@ -202,9 +210,8 @@ export class RelayDb extends Dexie {
           after = rows.at(-1)!.id;
           if (rows.length < PAGE) break;
         }
-        const settings = tx.table<SettingRow, string>('settings');
-        const lseq = (await settings.get('local:lseq'))?.value;
-        await settings.put({ key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 });
+        const lseq = (await tx.table<SettingRow, string>('settings').get('local:lseq'))?.value;
+        await tx.table<SettingRow, string>('termsState').put({ key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 });
       });
   }
 }

@@ -99,7 +99,7 @@ export async function fillDemoData(db: RelayDb, station: Station, options: FillO
     const commands = batch.flatMap((g) => g.commands);
     const used = new Map<string, number>();
     caseNoUse(commands, used);
-    await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
+    await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters, db.termsState], async () => {
       await recordCommands(db, { station, now: clockFor(batch) }, commands);
       for (const [day, n] of used) {
         const key = `${CASE_NO_PREFIX}${day}`;

@@ -4,6 +4,7 @@
  * the case does not allow throws DomainError; a malformed one throws ValidationError; in
  * both cases nothing is written.
  */
+import Dexie from 'dexie';
 import {
   applyEvent,
   DomainError,
@@ -19,7 +20,7 @@ import {
 import { CounterDelta, COUNTER } from './counters';
 import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
-import { scheduleTermsIndexing } from './terms-index';
+import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
 
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
@@ -56,22 +57,32 @@ const numberOf = (row: SettingRow | undefined): number => (typeof row?.value ===
 export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: readonly Command[]): Promise<RelayEvent[]> {
   if (commands.length === 0) return [];
   const now = ctx.now ?? (() => new Date());
-  const result = await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
+  const creates = commands.some((c) => c.type === 'case.created');
+  // inside a caller's transaction (demo-fill.ts), whose commit is not known here
+  const nested = Dexie.currentTransaction !== null;
+  // a recording that creates no case moves the terms watermark itself (see below); one that
+  // does leaves it to the follow-up, and does not touch termsState, so never waits for one
+  const tables = [db.events, db.cases, db.outbox, db.settings, db.counters, ...(creates ? [] : [db.termsState])];
+  const result = await db.transaction('rw', tables, async () => {
     // one reading of the clock per command, in order, then one for the outbox (demo-fill.ts relies on it)
     const ats = commands.map(() => now());
     const caseIds = [...new Set(commands.map((c) => c.caseId))];
     const isAuto = (c: Command) => c.type === 'case.created' && (c.payload as { caseNo?: string }).caseNo === AUTO_CASE_NO;
     const caseNoKeys = [...new Set(commands.flatMap((c, i) => (isAuto(c) ? [caseNoKey(ats[i]!)] : [])))];
-    const settingKeys = [SEQ_KEY, LSEQ_KEY, TERMS_INDEXED_TO_KEY, ...caseNoKeys];
+    const settingKeys = [SEQ_KEY, LSEQ_KEY, ...caseNoKeys];
     const counters = new CounterDelta();
-    const [settingRows, caseRows] = await Promise.all([db.settings.bulkGet(settingKeys), db.cases.bulkGet(caseIds), counters.prefetch(db)]);
+    const [settingRows, caseRows, , watermarkRow] = await Promise.all([
+      db.settings.bulkGet(settingKeys),
+      db.cases.bulkGet(caseIds),
+      counters.prefetch(db),
+      creates ? undefined : db.termsState.get(TERMS_INDEXED_TO_KEY),
+    ]);
     const settings = new Map(settingKeys.map((key, i) => [key, numberOf(settingRows[i])]));
     const firstSeq = settings.get(SEQ_KEY)! + 1;
     const firstLseq = settings.get(LSEQ_KEY)! + 1;
     const before = new Map<string, CaseState | undefined>(caseIds.map((id, i) => [id, caseRows[i] ? toCaseState(caseRows[i]) : undefined]));
     const after = new Map<string, CaseState>();
     const stored: StoredEvent[] = [];
-    let creates = false;
     for (const [i, command] of commands.entries()) {
       const at = ats[i]!;
       let payload = command.payload;
@@ -98,29 +109,33 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       if (refusal !== null) throw new DomainError(refusal);
       after.set(command.caseId, applyEvent(state, event, 'strict'));
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });
-      if (event.type === 'case.created') creates = true;
     }
     const queuedAt = now().toISOString();
     const lastLseq = firstLseq + commands.length - 1;
+    const rows = [...after.values()].map((state) => toStoredCase(state));
     const settingWrites: SettingRow[] = [
       { key: SEQ_KEY, value: firstSeq + commands.length - 1 },
       { key: LSEQ_KEY, value: lastLseq },
       ...caseNoKeys.map((key) => ({ key, value: settings.get(key)! })),
     ];
-    // no case created and nothing waiting to be indexed: the search terms stay caught up
-    if (!creates && settings.get(TERMS_INDEXED_TO_KEY) === firstLseq - 1) settingWrites.push({ key: TERMS_INDEXED_TO_KEY, value: lastLseq });
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
     await Promise.all([
       db.settings.bulkPut(settingWrites),
       db.events.bulkAdd(stored),
       db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt }))),
-      db.cases.bulkPut([...after.values()].map((state) => toStoredCase(state))),
+      db.cases.bulkPut(rows),
       counters.apply(db),
+      // no case created and nothing waiting to be indexed: the search terms stay caught up
+      !creates && termsWatermark(watermarkRow) === firstLseq - 1 ? db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: lastLseq }) : null,
     ]);
-    return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), creates };
+    const createdIds = new Set(stored.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    const job: TermsJob = { firstLseq, lastLseq, rows: rows.filter((r) => createdIds.has(r.id)).map(caseTermsOf) };
+    return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), job };
   });
-  if (result.creates) scheduleTermsIndexing(db);
+  // nested, the follow-up must not run before the caller's transaction commits (or if it
+  // aborts): a catch-up from the events, which IndexedDB starts only after that transaction
+  if (creates) scheduleTermsIndexing(db, nested ? undefined : result.job);
   return result.events;
 }
 

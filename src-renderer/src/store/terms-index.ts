@@ -3,13 +3,14 @@
  * case.created event alone (caseSearchTerms reads only the case number, caller, location and
  * description, which no later event changes). So an intake save does not write them in its
  * strict transaction (40–80 multi-entry index entries, most of its cost); they are written
- * right after it commits, in a transaction of their own. The list shows the new case at once
+ * right after it commits, in a transaction of their own on stores the save does not use
+ * (caseTerms, termsState), so neither waits for the other. The list shows the new case at once
  * (its case row is in the save); search finds it once this has run.
  *
- * What is indexed is kept by a watermark on the local event order: the setting
- * TERMS_INDEXED_TO_KEY says every case.created event with an lseq up to it has its caseTerms row.
- * Catching up reads only the events above it, so after a crash or power cut between a save and
- * its follow-up, the next open (openDb) writes what is missing.
+ * What is indexed is kept by a watermark on the local event order: TERMS_INDEXED_TO_KEY in
+ * termsState says every case.created event with an lseq up to it has its caseTerms row. A
+ * catch-up reads only the events above it, so after a crash or power cut between a save and its
+ * follow-up, the next open (openDb) writes what is missing.
  */
 import Dexie from 'dexie';
 import { TERMS_INDEXED_TO_KEY, type CaseTermsRow, type RelayDb, type StoredCase } from './db';
@@ -29,41 +30,123 @@ export function caseTermsOf(row: StoredCase): CaseTermsRow {
  * watermark to the last event held. Its own transaction; returns the number of rows written.
  */
 export async function indexPendingTerms(db: RelayDb): Promise<number> {
-  return db.transaction('rw', [db.events, db.cases, db.caseTerms, db.settings], async () => {
-    const from = termsWatermark(await db.settings.get(TERMS_INDEXED_TO_KEY));
+  return db.transaction('rw', [db.events, db.cases, db.caseTerms, db.termsState], async () => {
+    const from = termsWatermark(await db.termsState.get(TERMS_INDEXED_TO_KEY));
     const events = await db.events.where('lseq').above(from).toArray();
     if (events.length === 0) return 0;
     const created = [...new Set(events.filter((e) => e.type === 'case.created').map((e) => e.caseId))];
     const rows = (await db.cases.bulkGet(created)).filter((r): r is StoredCase => Boolean(r));
     if (rows.length > 0) await db.caseTerms.bulkPut(rows.map(caseTermsOf));
     const to = events.reduce((m, e) => Math.max(m, e.lseq), from);
-    await db.settings.put({ key: TERMS_INDEXED_TO_KEY, value: to });
+    await db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: to });
     return rows.length;
   });
 }
 
-const queues = new WeakMap<RelayDb, Promise<void>>();
-
-/**
- * Catch the search terms up after the current transaction commits, one catch-up at a time per
- * database. Safe to call inside a transaction: the catch-up runs outside it, and starts after
- * it (IndexedDB orders transactions on the same stores). A failure (e.g. the database was
- * closed) is left for the next catch-up: nothing recorded depends on it.
- */
-export function scheduleTermsIndexing(db: RelayDb): void {
-  const previous = queues.get(db) ?? Promise.resolve();
-  const next = previous.then(() =>
-    Dexie.ignoreTransaction(() => indexPendingTerms(db)).then(
-      () => undefined,
-      (error: unknown) => {
-        if (db.isOpen()) console.warn('search terms not indexed yet (will catch up at next save or open):', error);
-      },
-    ),
-  );
-  queues.set(db, next);
+/** What a save leaves to index: the terms of the cases it created, and its events' lseq range. */
+export interface TermsJob {
+  firstLseq: number;
+  lastLseq: number;
+  rows: CaseTermsRow[];
 }
 
-/** Resolves when every scheduled catch-up of this database has run. */
-export function termsIndexingIdle(db: RelayDb): Promise<void> {
-  return queues.get(db) ?? Promise.resolve();
+/**
+ * The usual follow-up: for each job in lseq order, when everything before it is indexed, write
+ * its cases' terms and move the watermark past it, touching no store a save or an apply uses.
+ * Returns false when the watermark is behind a job (a recording in between that did not move
+ * it, or a lost follow-up): then a catch-up must read the events.
+ */
+async function indexJobs(db: RelayDb, jobs: readonly TermsJob[]): Promise<boolean> {
+  return db.transaction('rw', [db.caseTerms, db.termsState], async () => {
+    let at = termsWatermark(await db.termsState.get(TERMS_INDEXED_TO_KEY));
+    const start = at;
+    const rows: CaseTermsRow[] = [];
+    let complete = true;
+    for (const job of [...jobs].sort((a, b) => a.firstLseq - b.firstLseq)) {
+      if (at >= job.lastLseq) continue;
+      if (at !== job.firstLseq - 1) {
+        complete = false;
+        break;
+      }
+      rows.push(...job.rows);
+      at = job.lastLseq;
+    }
+    if (at !== start) await Promise.all([db.caseTerms.bulkPut(rows), db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: at })]);
+    return complete;
+  });
+}
+
+interface IndexingState {
+  queue: Promise<void>;
+  /** jobs not yet taken by a follow-up */
+  pending: TermsJob[];
+  /** a catch-up from the events is due too */
+  catchUp: boolean;
+  scheduled: boolean;
+  /** counts scheduling calls, so a delayed follow-up can wait for a pause */
+  calls: number;
+}
+
+/** the longest a delayed follow-up waits for a pause in the jobs arriving */
+const MAX_WAIT_MS = 2000;
+
+async function pause(state: IndexingState, delayMs: number): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const calls = state.calls;
+    await new Promise<void>((r) => setTimeout(r, delayMs));
+    if (state.calls === calls || Date.now() - start >= MAX_WAIT_MS) return;
+  }
+}
+
+const states = new WeakMap<RelayDb, IndexingState>();
+
+/**
+ * Index search terms after the current transaction commits, one follow-up at a time per
+ * database: the given jobs' terms, or (without a job, or when the watermark is behind) a
+ * catch-up from the events. Jobs that arrive while a follow-up waits are written with it.
+ * With a delay (pulls), the follow-up waits until no job arrived for that long (at most
+ * MAX_WAIT_MS), so that the pages of one pull are indexed together once it pauses, not in
+ * between them. Safe to call inside a transaction: the follow-up runs outside it.
+ * A failure (e.g. the database was closed) is left for the next catch-up: nothing recorded
+ * depends on it.
+ */
+export function scheduleTermsIndexing(db: RelayDb, job?: TermsJob, delayMs = 0): void {
+  let state = states.get(db);
+  if (!state) {
+    state = { queue: Promise.resolve(), pending: [], catchUp: false, scheduled: false, calls: 0 };
+    states.set(db, state);
+  }
+  state.calls++;
+  if (job) state.pending.push(job);
+  else state.catchUp = true;
+  if (state.scheduled) return;
+  state.scheduled = true;
+  const s = state;
+  s.queue = s.queue
+    .then(() => (delayMs > 0 ? pause(s, delayMs) : undefined))
+    .then(() =>
+      Dexie.ignoreTransaction(async () => {
+        const jobs = s.pending.splice(0);
+        const catchUp = s.catchUp;
+        s.catchUp = false;
+        s.scheduled = false;
+        const complete = jobs.length > 0 ? await indexJobs(db, jobs) : true;
+        if (catchUp || !complete) await indexPendingTerms(db);
+      }),
+    )
+    .catch((error: unknown) => {
+      if (db.isOpen()) console.warn('search terms not indexed yet (caught up at the next save or open):', error);
+    });
+}
+
+/** Resolves when every scheduled follow-up of this database has run. */
+export async function termsIndexingIdle(db: RelayDb): Promise<void> {
+  for (;;) {
+    const state = states.get(db);
+    if (!state) return;
+    const queue = state.queue;
+    await queue;
+    if (state.queue === queue) return;
+  }
 }

@@ -235,7 +235,7 @@ describe('a v3 database with cases opens as v4', () => {
     // the terms moved, and every case is caught up
     expect(await db.caseTerms.count()).toBe(5);
     for (const row of rows) expect(await db.caseTerms.get(row.id)).toEqual({ caseId: row.id, terms: row.terms });
-    expect((await db.settings.get(TERMS_INDEXED_TO_KEY))?.value).toBe(events.length);
+    expect((await db.termsState.get(TERMS_INDEXED_TO_KEY))?.value).toBe(events.length);
     expect(db.cases.schema.indexes.map((i) => i.name)).not.toEqual(expect.arrayContaining(['terms']));
     const found = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });
     expect(new Set(found.rows.map((r) => r.id))).toEqual(new Set(scripts.map((s) => s.caseId)));

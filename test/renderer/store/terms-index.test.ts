@@ -35,7 +35,7 @@ function draft(description: string, phone = '13905391234'): IntakeDraft {
 const intake = (description: string, phone?: string): Command[] =>
   intakeCommands(draft(description, phone), desk, AUTO_CASE_NO, new Date('2026-03-02T08:00:00.000Z'));
 
-const watermark = async (d: RelayDb) => (await d.settings.get(TERMS_INDEXED_TO_KEY))?.value;
+const watermark = async (d: RelayDb) => (await d.termsState.get(TERMS_INDEXED_TO_KEY))?.value;
 const search = async (d: RelayDb, text: string) => (await queryCasePage(d, { search: text }, { key: 'updatedAt', dir: 'desc' })).rows.map((r) => r.id);
 
 /** Make the follow-up that writes search terms fail, as if the power went right after the save. */
@@ -107,32 +107,60 @@ describe('search terms, written after the save', () => {
     expect(dup.map((m) => m.candidate.id)).toEqual([caseId]);
   });
 
-  it('a missed follow-up is caught up by the next save, which also indexes what it missed', async () => {
+  it('a missed follow-up is caught up by the next one, which reads the events it missed', async () => {
     const d = open('c', new IDBFactory());
     const spy = cutPowerBeforeIndexing(d);
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const [first] = await recordCommands(d, { station: desk, now: steppingClock() }, intake('路灯不亮'));
     await termsIndexingIdle(d);
     spy.mockRestore();
-    // pulled events land while the terms are behind: they are indexed with the pull, the watermark waits
+    expect(await d.caseTerms.count()).toBe(0);
+    // a note, then a pull, while the terms are behind: neither can move the watermark on its own
+    await recordCommands(d, { station: desk, now: steppingClock() }, [{ caseId: first!.caseId, type: 'case.noteAdded', payload: { text: '补记' } }]);
+    expect(await watermark(d)).toBeUndefined();
     const pulled = fullLifecycle();
     await applyExternalEvents(d, pulled.events.map((event, i) => ({ event, hubSeq: i + 1 })));
-    expect(await d.caseTerms.get(pulled.caseId)).toBeDefined();
-    expect(await watermark(d)).toBeUndefined();
+    await termsIndexingIdle(d);
     const [second] = await recordCommands(d, { station: desk, now: steppingClock() }, intake('井盖丢失'));
     await termsIndexingIdle(d);
     expect(await search(d, '路灯')).toEqual([first!.caseId]);
     expect(await search(d, '井盖')).toEqual([second!.caseId]);
     expect(await search(d, '停水')).toEqual([pulled.caseId]);
-    expect(await watermark(d)).toBe(3 + 9 + 3);
+    expect(await watermark(d)).toBe(3 + 1 + 9 + 3);
   });
 
-  it('pulled cases are searchable with the pull itself, and the watermark follows when nothing was behind', async () => {
+  it('pulled cases are searchable once the pull pauses; the pages of one pull are indexed together', async () => {
     const d = open('d', new IDBFactory());
-    const pulled = fullLifecycle();
-    await applyExternalEvents(d, pulled.events.map((event, i) => ({ event, hubSeq: i + 1 })));
-    expect(await search(d, '停水')).toEqual([pulled.caseId]);
-    expect(await watermark(d)).toBe(9);
+    const pulled = [fullLifecycle(), fullLifecycle(Date.parse('2026-03-03T08:00:00.000Z'))];
+    const transactions = vi.spyOn(d, 'transaction');
+    await applyExternalEvents(d, pulled[0]!.events.map((event, i) => ({ event, hubSeq: i + 1 })));
+    await applyExternalEvents(d, pulled[1]!.events.map((event, i) => ({ event, hubSeq: 10 + i })));
+    // the case rows are there at once, the search terms follow
+    expect(await d.cases.count()).toBe(2);
+    await termsIndexingIdle(d);
+    expect(new Set(await search(d, '停水'))).toEqual(new Set(pulled.map((p) => p.caseId)));
+    expect(await watermark(d)).toBe(18);
+    // two applies, one follow-up for both (plus the search reads)
+    const writes = transactions.mock.calls.filter(([mode]) => mode === 'rw');
+    expect(writes).toHaveLength(3);
+  });
+
+  it('a save inside a transaction that fails leaves no search terms behind, and the numbers it would have used index right', async () => {
+    const d = open('f', new IDBFactory());
+    await expect(
+      d.transaction('rw', [d.events, d.cases, d.outbox, d.settings, d.counters, d.termsState], async () => {
+        await recordCommands(d, { station: desk, now: steppingClock() }, intake('暖气不热'));
+        throw new Error('batch failed');
+      }),
+    ).rejects.toThrow('batch failed');
+    await termsIndexingIdle(d);
+    expect(await d.caseTerms.count()).toBe(0);
+    expect(await d.cases.count()).toBe(0);
+    const [again] = await recordCommands(d, { station: desk, now: steppingClock() }, intake('燃气泄漏'));
+    await termsIndexingIdle(d);
+    expect(await search(d, '燃气')).toEqual([again!.caseId]);
+    expect(await search(d, '暖气')).toEqual([]);
+    expect(await d.caseTerms.count()).toBe(1);
   });
 
   it('a demo fill leaves every case searchable', async () => {

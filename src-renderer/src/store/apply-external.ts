@@ -46,6 +46,31 @@ export class ConflictingEventError extends Error {
   }
 }
 
+/**
+ * The held events among `ids` (undefined where not held), in their order. A batch's ids are
+ * ULIDs, close in time: one key-range read of the primary keys between its lowest and highest
+ * id usually shows that few or none are held (a fresh pull), and only those are read. When the
+ * range holds many other events, the events are looked up one by one instead.
+ */
+export async function heldEvents(db: RelayDb, ids: readonly string[]): Promise<Array<StoredEvent | undefined>> {
+  if (ids.length < 16) return db.events.bulkGet(ids as string[]);
+  let lo = ids[0]!;
+  let hi = ids[0]!;
+  for (const id of ids) {
+    if (id < lo) lo = id;
+    if (id > hi) hi = id;
+  }
+  const cap = ids.length * 2;
+  const inRange = await db.events.where(':id').between(lo, hi, true, true).limit(cap + 1).primaryKeys();
+  if (inRange.length > cap) return db.events.bulkGet(ids as string[]);
+  const wanted = new Set(ids);
+  const present = inRange.filter((k) => wanted.has(k));
+  if (present.length === 0) return ids.map(() => undefined);
+  const rows = await db.events.bulkGet(present);
+  const byId = new Map(present.map((k, i) => [k, rows[i]]));
+  return ids.map((id) => byId.get(id));
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -75,7 +100,7 @@ export async function applyExternalEvents(
     const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
     const counters = new CounterDelta();
     const [held, lseqRow, caseRows] = await Promise.all([
-      db.events.bulkGet(parsed.map((p) => p.event.id)),
+      heldEvents(db, parsed.map((p) => p.event.id)),
       db.settings.get(LSEQ_KEY),
       db.cases.bulkGet(caseIds),
       counters.prefetch(db),

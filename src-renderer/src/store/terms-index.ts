@@ -88,7 +88,7 @@ interface IndexingState {
 }
 
 /** the longest a delayed follow-up waits for a pause in the jobs arriving */
-const MAX_WAIT_MS = 2000;
+const MAX_WAIT_MS = 5000;
 
 async function pause(state: IndexingState, delayMs: number): Promise<void> {
   const start = Date.now();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { foldCase, HOTLINE_TARGET, intakeCommands, type RelayEvent } from '../../../src-common/domain';
-import { applyExternalEvents, canonicalJson, ConflictingEventError, sameEventContent } from '../../../src-renderer/src/store/apply-external';
+import { applyExternalEvents, canonicalJson, ConflictingEventError, heldEvents, sameEventContent } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { foldTipOf, toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { recordCommands } from '../../../src-renderer/src/store/record';
@@ -329,6 +329,28 @@ describe('applyExternalEvents', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('finds held events among a batch the same way one lookup per id would, whatever else the store holds', async () => {
+    const scripts = Array.from({ length: 12 }, (_, i) => fullLifecycle(T0 + i * 7 * 60_000));
+    const all = scripts.flatMap((s) => s.events);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(all.map((_, i) => i)),
+        fc.subarray(all.map((_, i) => i), { minLength: 1 }),
+        async (heldIdx, askIdx) => {
+          const d = freshDb();
+          try {
+            if (heldIdx.length > 0) await d.events.bulkAdd(heldIdx.map((i, n) => ({ ...all[i]!, hubSeq: n + 1, lseq: n + 1 })));
+            const ids = [...askIdx.map((i) => all[i]!.id), 'ZZZZZZZZZZZZZZZZZZZZZZZZZZ'];
+            expect(await heldEvents(d, ids)).toEqual(await d.events.bulkGet(ids));
+          } finally {
+            d.close();
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   }, 60_000);
 });

@@ -16,6 +16,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 4183);
+/** E2E_WEB_DIST: serve another build of the web edition than dist-web (a private one) */
+const WEB_DIST = process.env.E2E_WEB_DIST ? ` --outDir ${JSON.stringify(process.env.E2E_WEB_DIST)}` : '';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -49,7 +51,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite preview --config vite.web.config.ts --port ${WEB_PORT} --strictPort`,
+    command: `npx vite preview --config vite.web.config.ts --port ${WEB_PORT} --strictPort${WEB_DIST}`,
     url: `http://127.0.0.1:${WEB_PORT}/index.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

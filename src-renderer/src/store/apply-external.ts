@@ -6,7 +6,7 @@
  * everything the case holds (its row's foldTip, see projection.ts tipAfter), by applying
  * them to the row; otherwise from all its events.
  */
-import Dexie from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
 import type { CaseTermsRow, RelayDb, StoredCase, StoredEvent } from './db';
@@ -15,8 +15,12 @@ import { eventsByCase } from './refold';
 import { caseTermsOf, scheduleTermsIndexing, type TermsJob } from './terms-index';
 
 const LSEQ_KEY = 'local:lseq';
-/** how long the search terms of applied events wait for the next page of the same pull */
-const TERMS_AFTER_APPLY_MS = 100;
+/**
+ * How long the search terms of applied events wait for the next page of the same pull: they
+ * are written once the pull pauses this long (or after 5 s of pulling, see terms-index.ts), so
+ * that a pull's pages do not compete with their own indexing.
+ */
+const TERMS_AFTER_APPLY_MS = 1000;
 
 export interface ExternalEvent {
   event: unknown;
@@ -47,13 +51,14 @@ export class ConflictingEventError extends Error {
 }
 
 /**
- * The held events among `ids` (undefined where not held), in their order. A batch's ids are
- * ULIDs, close in time: one key-range read of the primary keys between its lowest and highest
- * id usually shows that few or none are held (a fresh pull), and only those are read. When the
- * range holds many other events, the events are looked up one by one instead.
+ * The rows of `table` with the given ULID keys (undefined where none), in their order. A
+ * batch's ids (events, and the cases they belong to) are close in time: one key-range read of
+ * the primary keys between the lowest and highest id usually shows that few or none are held
+ * (a fresh pull), and only those are read. When the range holds many other rows, they are
+ * looked up one by one instead.
  */
-export async function heldEvents(db: RelayDb, ids: readonly string[]): Promise<Array<StoredEvent | undefined>> {
-  if (ids.length < 16) return db.events.bulkGet(ids as string[]);
+async function rowsByUlid<T>(table: Table<T, string>, ids: readonly string[]): Promise<Array<T | undefined>> {
+  if (ids.length < 16) return table.bulkGet(ids as string[]);
   let lo = ids[0]!;
   let hi = ids[0]!;
   for (const id of ids) {
@@ -61,14 +66,24 @@ export async function heldEvents(db: RelayDb, ids: readonly string[]): Promise<A
     if (id > hi) hi = id;
   }
   const cap = ids.length * 2;
-  const inRange = await db.events.where(':id').between(lo, hi, true, true).limit(cap + 1).primaryKeys();
-  if (inRange.length > cap) return db.events.bulkGet(ids as string[]);
+  const inRange = await table.where(':id').between(lo, hi, true, true).limit(cap + 1).primaryKeys();
+  if (inRange.length > cap) return table.bulkGet(ids as string[]);
   const wanted = new Set(ids);
   const present = inRange.filter((k) => wanted.has(k));
   if (present.length === 0) return ids.map(() => undefined);
-  const rows = await db.events.bulkGet(present);
+  const rows = await table.bulkGet(present);
   const byId = new Map(present.map((k, i) => [k, rows[i]]));
   return ids.map((id) => byId.get(id));
+}
+
+/** The held events among `ids` (undefined where not held), in their order. */
+export function heldEvents(db: RelayDb, ids: readonly string[]): Promise<Array<StoredEvent | undefined>> {
+  return rowsByUlid(db.events, ids);
+}
+
+/** The case rows of `ids` (undefined where none), in their order. */
+export function caseRowsOf(db: RelayDb, ids: readonly string[]): Promise<Array<StoredCase | undefined>> {
+  return rowsByUlid(db.cases, ids);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -102,7 +117,7 @@ export async function applyExternalEvents(
     const [held, lseqRow, caseRows] = await Promise.all([
       heldEvents(db, parsed.map((p) => p.event.id)),
       db.settings.get(LSEQ_KEY),
-      db.cases.bulkGet(caseIds),
+      caseRowsOf(db, caseIds),
       counters.prefetch(db),
     ]);
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
@@ -179,7 +194,8 @@ export async function applyExternalEvents(
     const job: TermsJob | null = added.length > 0 ? { firstLseq: lseqBefore + 1, lastLseq: lseqAfter, rows: terms } : null;
     return { result: { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length }, job };
   });
-  // a pull applies page after page: its pages' terms are written together once it pauses
+  // a pull applies page after page: its pages' terms are written together once it pauses (the
+  // case rows, the list and the work queues are up to date with the commit above)
   if (result.job) scheduleTermsIndexing(db, nested ? undefined : result.job, TERMS_AFTER_APPLY_MS);
   return result.result;
 }

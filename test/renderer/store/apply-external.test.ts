@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { foldCase, HOTLINE_TARGET, intakeCommands, type RelayEvent } from '../../../src-common/domain';
-import { applyExternalEvents, canonicalJson, ConflictingEventError, heldEvents, sameEventContent } from '../../../src-renderer/src/store/apply-external';
+import { applyExternalEvents, canonicalJson, caseRowsOf, ConflictingEventError, heldEvents, sameEventContent } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { foldTipOf, toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { recordCommands } from '../../../src-renderer/src/store/record';
@@ -332,7 +332,7 @@ describe('applyExternalEvents', () => {
     );
   }, 60_000);
 
-  it('finds held events among a batch the same way one lookup per id would, whatever else the store holds', async () => {
+  it('finds held events and case rows among a batch the same way one lookup per id would, whatever else the store holds', async () => {
     const scripts = Array.from({ length: 12 }, (_, i) => fullLifecycle(T0 + i * 7 * 60_000));
     const all = scripts.flatMap((s) => s.events);
     await fc.assert(
@@ -345,6 +345,9 @@ describe('applyExternalEvents', () => {
             if (heldIdx.length > 0) await d.events.bulkAdd(heldIdx.map((i, n) => ({ ...all[i]!, hubSeq: n + 1, lseq: n + 1 })));
             const ids = [...askIdx.map((i) => all[i]!.id), 'ZZZZZZZZZZZZZZZZZZZZZZZZZZ'];
             expect(await heldEvents(d, ids)).toEqual(await d.events.bulkGet(ids));
+            // the same for case rows, keyed by the events' ids here (any ULID keys will do)
+            if (heldIdx.length > 0) await d.cases.bulkPut(heldIdx.map((i) => ({ ...toStoredCase(foldCase([all[i - (i % 9)]!])!), id: all[i]!.id })));
+            expect(await caseRowsOf(d, ids)).toEqual(await d.cases.bulkGet(ids));
           } finally {
             d.close();
           }

@@ -9,7 +9,7 @@
  * Schema versions only grow: never edit a shipped `version(n)` step, add a new one.
  */
 import Dexie, { type Table } from 'dexie';
-import { awaitingKeyOf, caseSearchTerms, type CaseState, type RelayEvent } from '../../../src-common/domain';
+import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
 
 export type StoredEvent = RelayEvent & {
   /** the hub's sequence number once the hub has it, else null */
@@ -145,6 +145,11 @@ const CASE_INDEXES_V4 = [
  * no store with the next save, and never makes it wait.
  */
 export const TERMS_INDEXED_TO_KEY = 'indexedTo';
+/**
+ * termsState key, present while the cases held before v4 still wait for their caseTerms rows:
+ * the case id after which the backfill goes on ('' from the start).
+ */
+export const TERMS_BACKFILL_KEY = 'backfillAfter';
 
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
@@ -189,7 +194,9 @@ export class RelayDb extends Dexie {
           }),
       );
     // v4 (performance): search terms in their own store, written once per case; unused case
-    // and event indexes dropped. Existing cases' terms move over in the upgrade, page by page.
+    // and event indexes dropped. The terms of the cases already held are copied over after the
+    // upgrade, in the background (terms-index.ts backfillTerms: copying them here would keep a
+    // large desk's first open waiting for minutes); until then search reads the case rows.
     this.version(4)
       .stores({
         // no reader queries events by hubSeq: one index entry less per event written or numbered
@@ -199,19 +206,14 @@ export class RelayDb extends Dexie {
         termsState: 'key',
       })
       .upgrade(async (tx) => {
-        const cases = tx.table<StoredCase, string>('cases');
-        const caseTerms = tx.table<CaseTermsRow, string>('caseTerms');
-        const PAGE = 2000;
-        let after: string | null = null;
-        for (;;) {
-          const rows: StoredCase[] = await (after === null ? cases.orderBy(':id') : cases.where(':id').above(after)).limit(PAGE).toArray();
-          if (rows.length === 0) break;
-          await caseTerms.bulkPut(rows.map((r) => ({ caseId: r.id, terms: Array.isArray(r.terms) ? r.terms : caseSearchTerms(r) })));
-          after = rows.at(-1)!.id;
-          if (rows.length < PAGE) break;
-        }
         const lseq = (await tx.table<SettingRow, string>('settings').get('local:lseq'))?.value;
-        await tx.table<SettingRow, string>('termsState').put({ key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 });
+        const hasCases = (await tx.table<StoredCase, string>('cases').limit(1).count()) > 0;
+        await tx.table<SettingRow, string>('termsState').bulkPut([
+          // events recorded from now on are indexed as usual ...
+          { key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 },
+          // ... and the cases held before, by the backfill, in case id order after this one
+          ...(hasCases ? [{ key: TERMS_BACKFILL_KEY, value: '' }] : []),
+        ]);
       });
   }
 }

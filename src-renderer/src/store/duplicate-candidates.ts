@@ -1,6 +1,7 @@
 /**
  * Cases that might be the same matter as a new call, read through indexes: the same phone
- * (search terms) and the same category received recently.
+ * (search terms) and the same category received recently. (Right after the upgrade to v4,
+ * until the backfill of terms is done, the phone lookup sees only the cases indexed so far.)
  */
 import { DUPLICATE_PHONE_WINDOW_MS, DUPLICATE_WINDOW_MS, findLikelyDuplicates, normalizePhone, type DuplicateMatch, type DuplicateProbe } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';

@@ -9,6 +9,7 @@
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
+import { termsIndexComplete } from './terms-index';
 
 export type SortKey = 'updatedAt' | 'receivedAt' | 'dueKey';
 export interface ListFilter {
@@ -131,7 +132,9 @@ export async function queryCasePage(
   limit = 50,
   cursor: PageCursor | null = null,
 ): Promise<ListPage> {
-  if (filter.search && filter.search.trim()) {
+  // while the cases held before v4 still wait for their terms (terms-index.ts backfillTerms),
+  // search checks the terms in the case rows along the sort index instead: slower, complete
+  if (filter.search && filter.search.trim() && (await termsIndexComplete(db))) {
     const viaTerms = await pageBySearch(db, filter, sort, limit, cursor);
     if (viaTerms) return viaTerms;
   }

@@ -13,7 +13,8 @@
  * follow-up, the next open (openDb) writes what is missing.
  */
 import Dexie from 'dexie';
-import { TERMS_INDEXED_TO_KEY, type CaseTermsRow, type RelayDb, type StoredCase } from './db';
+import { caseSearchTerms } from '../../../src-common/domain';
+import { TERMS_BACKFILL_KEY, TERMS_INDEXED_TO_KEY, type CaseTermsRow, type RelayDb, type StoredCase } from './db';
 
 /** The stored watermark (0 when none). */
 export function termsWatermark(row: { value: unknown } | undefined): number {
@@ -148,5 +149,48 @@ export async function termsIndexingIdle(db: RelayDb): Promise<void> {
     const queue = state.queue;
     await queue;
     if (state.queue === queue) return;
+  }
+}
+
+// ---- the cases held before v4 ----------------------------------------------------------
+
+const BACKFILL_PAGE = 500;
+const complete = new WeakMap<RelayDb, true>();
+
+/**
+ * Whether every case has its caseTerms row, so search may go through the terms index. False
+ * while the backfill of the cases held before v4 runs: search then checks the terms kept in
+ * the case rows instead (list-query.ts), slower but complete.
+ */
+export async function termsIndexComplete(db: RelayDb): Promise<boolean> {
+  if (complete.has(db)) return true;
+  const pending = await db.termsState.get(TERMS_BACKFILL_KEY);
+  if (!pending) complete.set(db, true);
+  return !pending;
+}
+
+/**
+ * Copy the search terms of the cases held before v4 into caseTerms, a page of cases at a time,
+ * each page in two short transactions (reading cases, then writing caseTerms and the place
+ * reached), so a save waits at most for one page's read. Started by openDb in the background;
+ * goes on where it stopped after a restart.
+ */
+export async function backfillTerms(db: RelayDb): Promise<void> {
+  for (;;) {
+    const after = (await db.termsState.get(TERMS_BACKFILL_KEY))?.value;
+    if (typeof after !== 'string') {
+      complete.set(db, true);
+      return;
+    }
+    const rows = await db.transaction('r', db.cases, () => db.cases.where(':id').above(after).limit(BACKFILL_PAGE).toArray());
+    await db.transaction('rw', [db.caseTerms, db.termsState], async () => {
+      // another window may be backfilling too: go on only from the place read above
+      if ((await db.termsState.get(TERMS_BACKFILL_KEY))?.value !== after) return;
+      await db.caseTerms.bulkPut(rows.map((r) => ({ caseId: r.id, terms: Array.isArray(r.terms) ? r.terms : caseSearchTerms(r) })));
+      if (rows.length < BACKFILL_PAGE) await db.termsState.delete(TERMS_BACKFILL_KEY);
+      else await db.termsState.put({ key: TERMS_BACKFILL_KEY, value: rows.at(-1)!.id });
+    });
+    // let the desk's own work in between pages
+    await new Promise<void>((r) => setTimeout(r, 0));
   }
 }

@@ -3,8 +3,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { foldCase, type RelayEvent } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
-import { RelayDb, TERMS_INDEXED_TO_KEY } from '../../../src-renderer/src/store/db';
-import { termsIndexingIdle } from '../../../src-renderer/src/store/terms-index';
+import { RelayDb, TERMS_BACKFILL_KEY, TERMS_INDEXED_TO_KEY } from '../../../src-renderer/src/store/db';
+import { backfillTerms, termsIndexComplete, termsIndexingIdle } from '../../../src-renderer/src/store/terms-index';
 import { classifyOpenError, OpenFailure, openDb, rescueRead } from '../../../src-renderer/src/store/open-db';
 import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { queryCasePage } from '../../../src-renderer/src/store/list-query';
@@ -191,7 +191,8 @@ describe('a database written by an earlier build opens and keeps its data', () =
     expect(await db.events.count()).toBe(9);
     expect(await db.events.where('caseId').equals(seeded.caseId).count()).toBe(9);
     expect((await db.cases.where('[status+updatedAt]').between(['closed', ''], ['closed', '\uffff']).toArray()).map((c) => c.id)).toEqual([seeded.caseId]);
-    // the search terms moved to their own store (v4), under the same multi-entry index
+    // the search terms move to their own store (v4), under the same multi-entry index
+    await backfillTerms(db);
     expect(await db.caseTerms.where('terms').equals('停水').primaryKeys()).toEqual([seeded.caseId]);
     expect(db.cases.schema.indexes.map((i) => i.name)).not.toContain('terms');
     db.close();
@@ -225,20 +226,39 @@ describe('a v3 database with cases opens as v4', () => {
     expect(old.verno).toBe(3);
     old.close();
 
-    const db = await openDb(new RelayDb('v3-desk', { indexedDB: factory, IDBKeyRange }), 50);
+    // opened without openDb, so the background backfill does not start on its own
+    const db = new RelayDb('v3-desk', { indexedDB: factory, IDBKeyRange });
+    await db.open();
     expect(db.verno).toBe(CURRENT);
     expect(CURRENT).toBe(4);
     // recorded data untouched
     expect(await db.events.orderBy('lseq').toArray()).toEqual(events);
     expect(await db.cases.toArray()).toEqual([...rows].sort((a, b) => (a.id < b.id ? -1 : 1)));
     expect(await db.counters.get('cases:total')).toEqual({ key: 'cases:total', n: 5 });
-    // the terms moved, and every case is caught up
+    expect(db.cases.schema.indexes.map((i) => i.name)).not.toEqual(expect.arrayContaining(['terms']));
+    // before the backfill: no terms copied yet, and search still finds every case (from the rows)
+    expect(await db.caseTerms.count()).toBe(0);
+    expect(await termsIndexComplete(db)).toBe(false);
+    const everyCase = new Set(scripts.map((s) => s.caseId));
+    const early = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });
+    expect(early.plan).toBe('[status+updatedAt]');
+    expect(new Set(early.rows.map((r) => r.id))).toEqual(everyCase);
+    // the backfill goes on from the place it reached (here: after the third case)
+    const sortedIds = [...everyCase].sort();
+    await db.termsState.put({ key: TERMS_BACKFILL_KEY, value: sortedIds[2]! });
+    await backfillTerms(db);
+    expect((await db.caseTerms.toCollection().primaryKeys()).sort()).toEqual(sortedIds.slice(3));
+    expect(await termsIndexComplete(db)).toBe(true);
+    // from the start, it copies every case's terms
+    await db.termsState.put({ key: TERMS_BACKFILL_KEY, value: '' });
+    await backfillTerms(db);
     expect(await db.caseTerms.count()).toBe(5);
     for (const row of rows) expect(await db.caseTerms.get(row.id)).toEqual({ caseId: row.id, terms: row.terms });
+    expect(await db.termsState.get(TERMS_BACKFILL_KEY)).toBeUndefined();
     expect((await db.termsState.get(TERMS_INDEXED_TO_KEY))?.value).toBe(events.length);
-    expect(db.cases.schema.indexes.map((i) => i.name)).not.toEqual(expect.arrayContaining(['terms']));
     const found = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });
-    expect(new Set(found.rows.map((r) => r.id))).toEqual(new Set(scripts.map((s) => s.caseId)));
+    expect(found.plan).toBe('terms:停水');
+    expect(new Set(found.rows.map((r) => r.id))).toEqual(everyCase);
 
     // a new intake is searchable once indexed; a pulled event on an old case folds it right
     const desk = stationOf(P110, 'police110');

@@ -31,6 +31,12 @@ export function caseTermsOf(row: StoredCase): CaseTermsRow {
  * watermark to the last event held. Its own transaction; returns the number of rows written.
  */
 export async function indexPendingTerms(db: RelayDb): Promise<number> {
+  // the usual case at open: nothing above the watermark; known from two reads, without a
+  // read-write transaction on the events (which would hold up the desk's first saves)
+  const [indexedTo, lseq] = await Dexie.ignoreTransaction(() =>
+    Promise.all([db.termsState.get(TERMS_INDEXED_TO_KEY), db.settings.get('local:lseq')]),
+  );
+  if (termsWatermark(indexedTo) >= termsWatermark(lseq)) return 0;
   return db.transaction('rw', [db.events, db.cases, db.caseTerms, db.termsState], async () => {
     const from = termsWatermark(await db.termsState.get(TERMS_INDEXED_TO_KEY));
     const events = await db.events.where('lseq').above(from).toArray();

@@ -22,6 +22,9 @@ import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent }
 import { toCaseState, toStoredCase } from './projection';
 import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
 
+/** how long after a save its search terms wait for the desk to pause (see terms-index.ts) */
+const TERMS_AFTER_SAVE_MS = 100;
+
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
 
@@ -134,8 +137,13 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), job };
   });
   // nested, the follow-up must not run before the caller's transaction commits (or if it
-  // aborts): a catch-up from the events, which IndexedDB starts only after that transaction
-  if (creates) scheduleTermsIndexing(db, nested ? undefined : result.job);
+  // aborts): a catch-up from the events, which IndexedDB starts only after that transaction.
+  // Otherwise the terms are written once the desk pauses for TERMS_AFTER_SAVE_MS: an intake
+  // followed at once by another action (a note, a hand-over) does not wait behind them
+  if (creates) {
+    if (nested) scheduleTermsIndexing(db);
+    else scheduleTermsIndexing(db, result.job, TERMS_AFTER_SAVE_MS);
+  }
   return result.events;
 }
 

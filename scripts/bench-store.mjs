@@ -15,7 +15,8 @@
  *
  * `npm run bench:store` builds the web edition first (dist-web, with bench.html beside
  * index.html); run directly, the script builds only when dist-web has no bench.html (or with
- * --build). It serves dist-web from a tiny static server on a free port, launches Debian's
+ * --build). BENCH_STORE_DIST=DIR serves (and builds into) DIR instead of dist-web, for a
+ * private build. It serves dist-web from a tiny static server on a free port, launches Debian's
  * Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with a new temporary profile on disk
  * (a persistent profile: an incognito context keeps IndexedDB in memory, and durability
  * would mean nothing), and measures:
@@ -41,7 +42,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DIST = join(ROOT, 'dist-web');
+/** BENCH_STORE_DIST: serve (and with --build, build into) another directory than dist-web */
+const DIST = resolve(process.env.BENCH_STORE_DIST || join(ROOT, 'dist-web'));
 const RESULTS = join(ROOT, 'bench-results', 'store.json');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -178,7 +180,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.build || !existsSync(join(DIST, 'bench.html'))) {
     console.log('building the web edition (vite build --config vite.web.config.ts) ...');
-    const built = spawnSync('npx', ['vite', 'build', '--config', 'vite.web.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    const outDir = process.env.BENCH_STORE_DIST ? ['--outDir', DIST, '--emptyOutDir'] : [];
+    const built = spawnSync('npx', ['vite', 'build', '--config', 'vite.web.config.ts', ...outDir], { cwd: ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('the web build failed');
   }
   if (!existsSync(join(DIST, 'bench.html'))) {

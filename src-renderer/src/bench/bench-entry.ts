@@ -200,15 +200,15 @@ function querySpecs(): QuerySpec[] {
       name: 'search "停水", updatedAt desc',
       filter: { search: '停水' },
       sort: { key: 'updatedAt', dir: 'desc' },
-      raw: (db) => db.cases.where('terms').equals('停水').limit(50).toArray(),
-      rawLabel: "where('terms').equals('停水').limit(50) (unsorted)",
+      raw: async (db) => db.cases.bulkGet(await db.caseTerms.where('terms').equals('停水').limit(50).primaryKeys()),
+      rawLabel: "caseTerms.where('terms').equals('停水').limit(50) + cases.bulkGet (unsorted)",
     },
     {
       name: 'open + urgent + search "暖气", dueKey asc',
       filter: { statuses: ['new', 'pending', 'transferred', 'assigned', 'acknowledged', 'returned', 'feedback'], urgency: 'urgent', search: '暖气' },
       sort: { key: 'dueKey', dir: 'asc' },
-      raw: (db) => db.cases.where('terms').equals('暖气').limit(50).toArray(),
-      rawLabel: "where('terms').equals('暖气').limit(50) (unsorted)",
+      raw: async (db) => db.cases.bulkGet(await db.caseTerms.where('terms').equals('暖气').limit(50).primaryKeys()),
+      rawLabel: "caseTerms.where('terms').equals('暖气').limit(50) + cases.bulkGet (unsorted)",
     },
   ];
 }

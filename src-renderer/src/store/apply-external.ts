@@ -1,13 +1,27 @@
 /**
  * Taking in events recorded elsewhere (pulled from the hub, or restored from a backup file).
  * Events are appended, never overwritten: an id already held with the same content is
- * skipped; the same id with different content is refused. Every case touched is folded again
- * from all its events, in the one fold order, in the same transaction.
+ * skipped; the same id with different content is refused. Every case touched is folded
+ * again in the one fold order, in the same transaction: when the new events fold after
+ * everything the case holds (its row's foldTip, see projection.ts tipAfter), by applying
+ * them to the row; otherwise from all its events.
  */
-import { canonicalJson, parseEvent, type RelayEvent } from '../../../src-common/domain';
-import type { RelayDb, StoredEvent } from './db';
+import Dexie, { type Table } from 'dexie';
+import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
+import { CounterDelta } from './counters';
+import type { CaseTermsRow, RelayDb, StoredCase, StoredEvent } from './db';
+import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
 import { withHubSeqs } from './hub-seqs';
-import { refoldCases } from './refold';
+import { eventsByCase } from './refold';
+import { caseTermsOf, scheduleTermsIndexing, type TermsJob } from './terms-index';
+
+const LSEQ_KEY = 'local:lseq';
+/**
+ * How long the search terms of applied events wait for the next page of the same pull: they
+ * are written once the pull pauses this long (or after 5 s of pulling, see terms-index.ts), so
+ * that a pull's pages do not compete with their own indexing.
+ */
+const TERMS_AFTER_APPLY_MS = 1000;
 
 export interface ExternalEvent {
   event: unknown;
@@ -38,6 +52,48 @@ export class ConflictingEventError extends Error {
 }
 
 /**
+ * The rows of `table` with the given ULID keys (undefined where none), in their order. A
+ * batch's ids (events, and the cases they belong to) are close in time: one key-range read of
+ * the primary keys between the lowest and highest id usually shows that few or none are held
+ * (a fresh pull), and only those are read. When the range holds many other rows, they are
+ * looked up one by one instead.
+ */
+async function rowsByUlid<T>(table: Table<T, string>, ids: readonly string[]): Promise<Array<T | undefined>> {
+  if (ids.length < 16) return table.bulkGet(ids as string[]);
+  let lo = ids[0]!;
+  let hi = ids[0]!;
+  for (const id of ids) {
+    if (id < lo) lo = id;
+    if (id > hi) hi = id;
+  }
+  const cap = ids.length * 2;
+  const inRange = await table.where(':id').between(lo, hi, true, true).limit(cap + 1).primaryKeys();
+  if (inRange.length > cap) return table.bulkGet(ids as string[]);
+  const wanted = new Set(ids);
+  const present = inRange.filter((k) => wanted.has(k));
+  if (present.length === 0) return ids.map(() => undefined);
+  const rows = await table.bulkGet(present);
+  const byId = new Map(present.map((k, i) => [k, rows[i]]));
+  return ids.map((id) => byId.get(id));
+}
+
+/** The held events among `ids` (undefined where not held), in their order. */
+export function heldEvents(db: RelayDb, ids: readonly string[]): Promise<Array<StoredEvent | undefined>> {
+  return rowsByUlid(db.events, ids);
+}
+
+/** The case rows of `ids` (undefined where none), in their order. */
+export function caseRowsOf(db: RelayDb, ids: readonly string[]): Promise<Array<StoredCase | undefined>> {
+  return rowsByUlid(db.cases, ids);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
  * Validate everything first, then write in one transaction. Throws (and writes nothing) if
  * any event is malformed or conflicts with one held.
  */
@@ -53,8 +109,19 @@ export async function applyExternalEvents(
       throw new Error(`第 ${index + 1} 条记录无效：${(e as Error).message}`, { cause: e });
     }
   });
-  return db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks], async () => {
-    const held = await withHubSeqs(db, await db.events.bulkGet(parsed.map((p) => p.event.id)));
+  // inside a caller's transaction, whose commit is not known here (see record.ts)
+  const nested = Dexie.currentTransaction !== null;
+  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks], async () => {
+    // every read that does not depend on another, in one round trip
+    const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
+    const counters = new CounterDelta();
+    const [held, lseqRow, caseRows] = await Promise.all([
+      // with the numbers of our own acknowledged pushes (hub-seqs.ts): those need no rewrite
+      heldEvents(db, parsed.map((p) => p.event.id)).then((rows) => withHubSeqs(db, rows)),
+      db.settings.get(LSEQ_KEY),
+      caseRowsOf(db, caseIds),
+      counters.prefetch(db),
+    ]);
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
     const toSequence: StoredEvent[] = [];
     let alreadyHeld = 0;
@@ -71,16 +138,66 @@ export async function applyExternalEvents(
       seenInBatch.set(item.event.id, item.event);
       toAdd.push(item);
     }
-    const touched = new Set([...toAdd, ...toSequence.map((e) => ({ event: e }))].map((x) => x.event.caseId));
-    if (toAdd.length > 0) {
-      const lseqRow = await db.settings.get('local:lseq');
-      const first = (typeof lseqRow?.value === 'number' ? lseqRow.value : 0) + 1;
-      await db.settings.put({ key: 'local:lseq', value: first - 1 + toAdd.length });
-      await db.events.bulkAdd(toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: first + i })));
+    const lseqBefore = typeof lseqRow?.value === 'number' ? lseqRow.value : 0;
+    const added: StoredEvent[] = toAdd.map((x, i) => ({ ...x.event, hubSeq: x.hubSeq, lseq: lseqBefore + 1 + i }));
+
+    // per case: apply the new events to the row, or fold it again from all its events
+    const rowOf = new Map<string, StoredCase | undefined>(caseIds.map((id, i) => [id, caseRows[i]]));
+    const addedByCase = new Map<string, StoredEvent[]>();
+    for (const e of added) push(addedByCase, e.caseId, e);
+    const sequencedByCase = new Map<string, StoredEvent[]>();
+    for (const e of toSequence) push(sequencedByCase, e.caseId, e);
+    const touched = [...new Set([...addedByCase.keys(), ...sequencedByCase.keys()])];
+    const rows: StoredCase[] = [];
+    const refold: string[] = [];
+    const written = (caseId: string, state: CaseState, tip: StoredCase['foldTip']) => {
+      const prior = rowOf.get(caseId);
+      counters.caseChanged(prior ? toCaseState(prior) : undefined, state);
+      rows.push(toStoredCase(state, tip));
+    };
+    for (const caseId of touched) {
+      const row = rowOf.get(caseId);
+      const mine = addedByCase.get(caseId) ?? [];
+      const tip = row && !sequencedByCase.has(caseId) ? tipAfter(row.foldTip, mine) : undefined;
+      if (!tip) {
+        refold.push(caseId);
+        continue;
+      }
+      let state = toCaseState(row!);
+      for (const e of orderForFold(mine)) if (e.type !== 'shift.handover') state = applyEvent(state, e, 'replay');
+      written(caseId, state, tip);
     }
-    if (toSequence.length > 0) await db.events.bulkPut(toSequence);
-    const casesTouched = await refoldCases(db, touched);
+    if (refold.length > 0) {
+      // the events held before this batch (none, for a case new to this station), then this batch's
+      const byCase = await eventsByCase(db, refold);
+      for (const caseId of refold) {
+        const events = new Map((byCase.get(caseId) ?? []).map((e) => [e.id, e]));
+        for (const e of sequencedByCase.get(caseId) ?? []) events.set(e.id, e);
+        for (const e of addedByCase.get(caseId) ?? []) events.set(e.id, e);
+        const all = [...events.values()];
+        const state = foldCase(all);
+        if (state) written(caseId, state, foldTipOf(all));
+        // else: its creation has not arrived yet (or it is a handover, not a case)
+      }
+    }
+
+    const lseqAfter = lseqBefore + added.length;
+    await Promise.all([
+      added.length > 0 ? db.settings.put({ key: LSEQ_KEY, value: lseqAfter }) : null,
+      added.length > 0 ? db.events.bulkAdd(added) : null,
+      toSequence.length > 0 ? db.events.bulkPut(toSequence) : null,
+      rows.length > 0 ? db.cases.bulkPut(rows) : null,
+      counters.apply(db),
+    ]);
     if (extraWrites) await extraWrites();
-    return { added: toAdd.length, alreadyHeld, sequenced: toSequence.length, casesTouched };
+    // the search terms of the cases created by this batch are written after it (terms-index.ts)
+    const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
+    const job: TermsJob | null = added.length > 0 ? { firstLseq: lseqBefore + 1, lastLseq: lseqAfter, rows: terms } : null;
+    return { result: { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length }, job };
   });
+  // a pull applies page after page: its pages' terms are written together once it pauses (the
+  // case rows, the list and the work queues are up to date with the commit above)
+  if (result.job) scheduleTermsIndexing(db, nested ? undefined : result.job, TERMS_AFTER_APPLY_MS);
+  return result.result;
 }

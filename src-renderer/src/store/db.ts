@@ -26,10 +26,34 @@ export type StoredCase = CaseState & {
   ownerId: string;
   /** dueAt, or a far-future key so cases without a deadline sort last and stay indexed */
   dueKey: string;
+  /** the case's search terms; since v4 not indexed here (see CaseTermsRow), kept for checking candidates */
   terms: string[];
   /** who a pending hand-over waits for (see handover-target.ts); absent when none */
   awaitingKey?: string;
+  /**
+   * Present only when every event folded into this row has a hub number: the highest hub number
+   * and each station's highest seq among them. Events that come after both fold after every
+   * event held (see orderForFold), so they can be applied to the row without reading the case's
+   * events again (apply-external.ts). Any local write drops it (the row then holds an event
+   * without a hub number); a full refold sets it again.
+   */
+  foldTip?: FoldTip;
 };
+
+export interface FoldTip {
+  hub: number;
+  seqs: Record<string, number>;
+}
+
+/**
+ * A case's search terms, in a store of their own (v4): they derive only from fields set at
+ * creation (caseSearchTerms), so they are written once per case instead of with every update
+ * of the case row. Derived data: rebuilt from the events when missing (terms-index.ts).
+ */
+export interface CaseTermsRow {
+  caseId: string;
+  terms: string[];
+}
 
 export interface OutboxRow {
   eventId: string;
@@ -106,6 +130,44 @@ const CASE_INDEXES_V1 = [
   '*terms',
 ];
 
+/**
+ * The case indexes from v4: the search terms moved to their own store (caseTerms), and
+ * caseNo/department, which no reader queries, are gone. Every remaining index has a reader:
+ * the list planner (list-query.ts choosePlan and its sort keys), the work queues
+ * (work-queue.ts) and duplicate candidates (duplicate-candidates.ts).
+ */
+const CASE_INDEXES_V4 = [
+  'id',
+  'updatedAt',
+  'receivedAt',
+  'dueKey',
+  '[status+updatedAt]',
+  '[status+receivedAt]',
+  '[status+dueKey]',
+  '[urgency+updatedAt]',
+  '[urgency+receivedAt]',
+  '[nature+updatedAt]',
+  '[nature+receivedAt]',
+  '[category+updatedAt]',
+  '[category+receivedAt]',
+  '[ownerId+updatedAt]',
+  '[ownerId+receivedAt]',
+  'awaitingKey',
+  '[ownerId+dueKey]',
+];
+
+/**
+ * termsState key: every case.created event with a local lseq up to this value has its caseTerms
+ * row. In a store of its own (not settings), so that writing search terms after a save shares
+ * no store with the next save, and never makes it wait.
+ */
+export const TERMS_INDEXED_TO_KEY = 'indexedTo';
+/**
+ * termsState key, present while the cases held before v4 still wait for their caseTerms rows:
+ * the case id after which the backfill goes on ('' from the start).
+ */
+export const TERMS_BACKFILL_KEY = 'backfillAfter';
+
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
 
@@ -118,6 +180,8 @@ export class RelayDb extends Dexie {
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
   hubAcks!: Table<HubAckRow, number>;
+  caseTerms!: Table<CaseTermsRow, string>;
+  termsState!: Table<SettingRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
@@ -147,6 +211,28 @@ export class RelayDb extends Dexie {
             if (key) row.awaitingKey = key;
           }),
       );
+    // v4 (performance): search terms in their own store, written once per case; unused case
+    // and event indexes dropped. The terms of the cases already held are copied over after the
+    // upgrade, in the background (terms-index.ts backfillTerms: copying them here would keep a
+    // large desk's first open waiting for minutes); until then search reads the case rows.
+    this.version(4)
+      .stores({
+        // no reader queries events by hubSeq: one index entry less per event written or numbered
+        events: 'id, caseId, [stationId+seq], lseq',
+        cases: CASE_INDEXES_V4.join(', '),
+        caseTerms: 'caseId, *terms',
+        termsState: 'key',
+      })
+      .upgrade(async (tx) => {
+        const lseq = (await tx.table<SettingRow, string>('settings').get('local:lseq'))?.value;
+        const hasCases = (await tx.table<StoredCase, string>('cases').limit(1).count()) > 0;
+        await tx.table<SettingRow, string>('termsState').bulkPut([
+          // events recorded from now on are indexed as usual ...
+          { key: TERMS_INDEXED_TO_KEY, value: typeof lseq === 'number' ? lseq : 0 },
+          // ... and the cases held before, by the backfill, in case id order after this one
+          ...(hasCases ? [{ key: TERMS_BACKFILL_KEY, value: '' }] : []),
+        ]);
+      });
     // v5 (delivery speed): the hub numbers of acknowledged pushes, beside the event rows: one
     // row per acknowledgement (multi-entry index on its event ids), so recording a batch's
     // numbers is one write instead of rewriting every event row with its five index entries

@@ -3,11 +3,13 @@
  * index in the chosen order (keyset paging: each page starts after the last row of the one
  * before), picking the index that already narrows by the strongest filter, and applies the
  * remaining filters to rows as the index yields them, stopping when the page is full.
- * Search text goes through the multi-entry `terms` index.
+ * Search text goes through the multi-entry `terms` index of the caseTerms store (a case is
+ * there once its terms are indexed, right after its save: see terms-index.ts).
  */
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
+import { termsIndexComplete } from './terms-index';
 
 export type SortKey = 'updatedAt' | 'receivedAt' | 'dueKey';
 export interface ListFilter {
@@ -100,7 +102,7 @@ async function pageBySearch(
   if (wanted.length === 0) return null;
   // the candidate set from the rarest-looking (longest) term
   const first = [...wanted].sort((a, b) => Number(a.prefix) - Number(b.prefix) || b.term.length - a.term.length)[0]!;
-  const clause = db.cases.where('terms');
+  const clause = db.caseTerms.where('terms');
   const coll = first.prefix ? clause.startsWith(first.term) : clause.equals(first.term);
   const keys = await coll.limit(MAX_SEARCH_CANDIDATES + 1).primaryKeys();
   // the limit counts index entries, not cases: one case can hold several terms with the same
@@ -130,7 +132,9 @@ export async function queryCasePage(
   limit = 50,
   cursor: PageCursor | null = null,
 ): Promise<ListPage> {
-  if (filter.search && filter.search.trim()) {
+  // while the cases held before v4 still wait for their terms (terms-index.ts backfillTerms),
+  // search checks the terms in the case rows along the sort index instead: slower, complete
+  if (filter.search && filter.search.trim() && (await termsIndexComplete(db))) {
     const viaTerms = await pageBySearch(db, filter, sort, limit, cursor);
     if (viaTerms) return viaTerms;
   }

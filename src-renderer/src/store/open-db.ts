@@ -6,6 +6,7 @@
  * - quota: the disk is full.
  */
 import type { RelayDb } from './db';
+import { backfillTerms, indexPendingTerms } from './terms-index';
 
 export type OpenFailureKind = 'blocked' | 'corrupt' | 'tooNew' | 'quota' | 'unknown';
 
@@ -57,10 +58,17 @@ export async function openDb(db: RelayDb, blockedAfterMs = 3000): Promise<RelayD
   });
   try {
     await Promise.race([db.open(), blocked]);
-    return db;
   } catch (error) {
     throw classifyOpenError(error);
   }
+  // search terms a crash or power cut kept from being indexed after their save (derived data:
+  // a failure here is reported and left for the next save or open, the desk opens regardless)
+  await indexPendingTerms(db).catch((error: unknown) => console.warn('search terms could not be caught up at open:', error));
+  // the terms of cases held before v4, in the background (search stays complete meanwhile)
+  void backfillTerms(db).catch((error: unknown) => {
+    if (db.isOpen()) console.warn('search terms backfill stopped (goes on at the next open):', error);
+  });
+  return db;
 }
 
 /**

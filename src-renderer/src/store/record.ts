@@ -4,6 +4,7 @@
  * the case does not allow throws DomainError; a malformed one throws ValidationError; in
  * both cases nothing is written.
  */
+import Dexie from 'dexie';
 import {
   applyEvent,
   DomainError,
@@ -17,9 +18,13 @@ import {
   type Station,
 } from '../../../src-common/domain';
 import { CounterDelta, COUNTER } from './counters';
-import type { RelayDb, StoredEvent } from './db';
+import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
 import { CURSOR_KEY, cursorOf } from './pull-cursor';
+import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
+
+/** how long after a save its search terms wait for the desk to pause (see terms-index.ts) */
+const TERMS_AFTER_SAVE_MS = 100;
 
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
@@ -46,25 +51,52 @@ export interface RecordContext {
   now?: () => Date;
 }
 
+const numberOf = (row: SettingRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
+
+/**
+ * The transaction makes two round trips to IndexedDB: every read first, at once (settings,
+ * case rows, counters), then every write, at once. The search terms of created cases are
+ * written after it commits (terms-index.ts).
+ */
 export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: readonly Command[]): Promise<RelayEvent[]> {
   if (commands.length === 0) return [];
   const now = ctx.now ?? (() => new Date());
-  return db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
-    const firstSeq = await nextNumber(db, SEQ_KEY, commands.length);
-    const firstLseq = await nextNumber(db, LSEQ_KEY, commands.length);
-    const before = new Map<string, CaseState | undefined>();
+  const creates = commands.some((c) => c.type === 'case.created');
+  // inside a caller's transaction (demo-fill.ts), whose commit is not known here
+  const nested = Dexie.currentTransaction !== null;
+  // a recording that creates no case moves the terms watermark itself (see below); one that
+  // does leaves it to the follow-up, and does not touch termsState, so never waits for one
+  const tables = [db.events, db.cases, db.outbox, db.settings, db.counters, ...(creates ? [] : [db.termsState])];
+  const result = await db.transaction('rw', tables, async () => {
+    // one reading of the clock per command, in order, then one for the outbox (demo-fill.ts relies on it)
+    const ats = commands.map(() => now());
+    const caseIds = [...new Set(commands.map((c) => c.caseId))];
+    const isAuto = (c: Command) => c.type === 'case.created' && (c.payload as { caseNo?: string }).caseNo === AUTO_CASE_NO;
+    const caseNoKeys = [...new Set(commands.flatMap((c, i) => (isAuto(c) ? [caseNoKey(ats[i]!)] : [])))];
+    const settingKeys = [SEQ_KEY, LSEQ_KEY, ...caseNoKeys];
+    const counters = new CounterDelta();
+    const [settingRows, caseRows, , watermarkRow, cursorRow] = await Promise.all([
+      db.settings.bulkGet(settingKeys),
+      db.cases.bulkGet(caseIds),
+      counters.prefetch(db),
+      creates ? undefined : db.termsState.get(TERMS_INDEXED_TO_KEY),
+      // what this desk knew when it acted (the pull cursor): the hub judges the events by it
+      db.settings.get(CURSOR_KEY),
+    ]);
+    const basis = cursorOf(cursorRow);
+    const settings = new Map(settingKeys.map((key, i) => [key, numberOf(settingRows[i])]));
+    const firstSeq = settings.get(SEQ_KEY)! + 1;
+    const firstLseq = settings.get(LSEQ_KEY)! + 1;
+    const before = new Map<string, CaseState | undefined>(caseIds.map((id, i) => [id, caseRows[i] ? toCaseState(caseRows[i]) : undefined]));
     const after = new Map<string, CaseState>();
     const stored: StoredEvent[] = [];
-    const counters = new CounterDelta();
     for (const [i, command] of commands.entries()) {
-      if (!after.has(command.caseId) && !before.has(command.caseId)) {
-        const row = await db.cases.get(command.caseId);
-        before.set(command.caseId, row ? toCaseState(row) : undefined);
-      }
-      const at = now();
+      const at = ats[i]!;
       let payload = command.payload;
-      if (command.type === 'case.created' && (payload as { caseNo?: string }).caseNo === AUTO_CASE_NO) {
-        const n = await nextNumber(db, caseNoKey(at));
+      if (isAuto(command)) {
+        const key = caseNoKey(at);
+        const n = settings.get(key)! + 1;
+        settings.set(key, n);
         payload = { ...(payload as object), caseNo: formatCaseNo(ctx.station.stationId, at, n) } as typeof payload;
       }
       const event = parseEvent({
@@ -86,16 +118,37 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });
     }
     const queuedAt = now().toISOString();
-    // what this desk knew when it acted: the hub judges the events by it
-    const basis = cursorOf(await db.settings.get(CURSOR_KEY));
-    await db.events.bulkAdd(stored);
-    await db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis })));
-    await db.cases.bulkPut([...after.values()].map(toStoredCase));
+    const lastLseq = firstLseq + commands.length - 1;
+    const rows = [...after.values()].map((state) => toStoredCase(state));
+    const settingWrites: SettingRow[] = [
+      { key: SEQ_KEY, value: firstSeq + commands.length - 1 },
+      { key: LSEQ_KEY, value: lastLseq },
+      ...caseNoKeys.map((key) => ({ key, value: settings.get(key)! })),
+    ];
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
-    await counters.apply(db);
-    return stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent);
+    await Promise.all([
+      db.settings.bulkPut(settingWrites),
+      db.events.bulkAdd(stored),
+      db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis }))),
+      db.cases.bulkPut(rows),
+      counters.apply(db),
+      // no case created and nothing waiting to be indexed: the search terms stay caught up
+      !creates && termsWatermark(watermarkRow) === firstLseq - 1 ? db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: lastLseq }) : null,
+    ]);
+    const createdIds = new Set(stored.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    const job: TermsJob = { firstLseq, lastLseq, rows: rows.filter((r) => createdIds.has(r.id)).map(caseTermsOf) };
+    return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), job };
   });
+  // nested, the follow-up must not run before the caller's transaction commits (or if it
+  // aborts): a catch-up from the events, which IndexedDB starts only after that transaction.
+  // Otherwise the terms are written once the desk pauses for TERMS_AFTER_SAVE_MS: an intake
+  // followed at once by another action (a note, a hand-over) does not wait behind them
+  if (creates) {
+    if (nested) scheduleTermsIndexing(db);
+    else scheduleTermsIndexing(db, result.job, TERMS_AFTER_SAVE_MS);
+  }
+  return result.events;
 }
 
 /** The next case number of this station for the given day; call inside or outside a transaction. */

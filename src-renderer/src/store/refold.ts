@@ -1,32 +1,42 @@
 /**
  * Fold cases again from all their events, in the one fold order, and keep the counters right.
- * Call inside a transaction that includes events, hubAcks, cases and counters.
+ * Call inside a transaction that includes events, cases and counters.
  */
 import { foldCase } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
 import type { RelayDb, StoredEvent } from './db';
 import { withHubSeqs } from './hub-seqs';
-import { toCaseState, toStoredCase } from './projection';
+import { foldTipOf, toCaseState, toStoredCase } from './projection';
+
+/**
+ * A case's events by case id, from one index query for all the cases (not one per case), each
+ * with its hub number. Call inside a transaction that includes `hubAcks`.
+ */
+export async function eventsByCase(db: RelayDb, caseIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+  const byCase = new Map<string, StoredEvent[]>();
+  if (caseIds.length === 0) return byCase;
+  // with the hub numbers acknowledged pushes recorded beside the events (hub-seqs.ts)
+  for (const e of await withHubSeqs(db, await db.events.where('caseId').anyOf(caseIds as string[]).toArray())) {
+    const list = byCase.get(e.caseId);
+    if (list) list.push(e);
+    else byCase.set(e.caseId, [e]);
+  }
+  return byCase;
+}
 
 export async function refoldCases(db: RelayDb, caseIds: Iterable<string>): Promise<number> {
   const ids = [...new Set(caseIds)];
   if (ids.length === 0) return 0;
   const counters = new CounterDelta();
-  const before = await db.cases.bulkGet(ids);
-  // one index query for all the cases' events, not one per case
-  const byCase = new Map<string, StoredEvent[]>();
-  for (const e of await withHubSeqs(db, await db.events.where('caseId').anyOf(ids).toArray())) {
-    const list = byCase.get(e.caseId);
-    if (list) list.push(e);
-    else byCase.set(e.caseId, [e]);
-  }
+  const [before, byCase] = await Promise.all([db.cases.bulkGet(ids), eventsByCase(db, ids)]);
   const rows = [];
   for (const [i, caseId] of ids.entries()) {
-    const state = foldCase(byCase.get(caseId) ?? []);
+    const events = byCase.get(caseId) ?? [];
+    const state = foldCase(events);
     if (!state) continue; // its creation has not arrived yet (or it is a handover, not a case)
     const prior = before[i];
     counters.caseChanged(prior ? toCaseState(prior) : undefined, state);
-    rows.push(toStoredCase(state));
+    rows.push(toStoredCase(state, foldTipOf(events)));
   }
   await db.cases.bulkPut(rows);
   await counters.apply(db);

@@ -11,7 +11,7 @@ import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src
 import { COUNTER } from '../store/counters';
 import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
 import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
-import { toStoredCase } from '../store/projection';
+import { toCaseState } from '../store/projection';
 import { refoldCases } from '../store/refold';
 import { pushBody, type HubClient } from './hub-client';
 
@@ -104,7 +104,7 @@ async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise
   return ids.filter((caseId, i) => {
     const row = rows[i];
     const state = foldCase(byCase.get(caseId) ?? []);
-    return !row || !state || canonicalJson(toStoredCase(state)) !== canonicalJson(row);
+    return !row || !state || canonicalJson(state) !== canonicalJson(toCaseState(row));
   });
 }
 

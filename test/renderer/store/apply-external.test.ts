@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { foldCase, HOTLINE_TARGET, intakeCommands, type RelayEvent } from '../../../src-common/domain';
-import { applyExternalEvents, canonicalJson, ConflictingEventError, sameEventContent } from '../../../src-renderer/src/store/apply-external';
+import { applyExternalEvents, canonicalJson, caseRowsOf, ConflictingEventError, heldEvents, sameEventContent } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
-import { toCaseState } from '../../../src-renderer/src/store/projection';
+import { foldTipOf, toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { recordCommands } from '../../../src-renderer/src/store/record';
 import { CaseScript, COUNTY, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_HOTLINE } from '../../domain/fixtures';
 import { dump, expectCountersRight, freshDb, steppingClock } from './helpers';
@@ -125,7 +126,11 @@ describe('applyExternalEvents', () => {
     expect(result).toEqual({ added: 0, alreadyHeld: 3, sequenced: 3, casesTouched: 1 });
     const stored = await d.events.orderBy('lseq').toArray();
     expect(stored.map((e) => [e.id, e.hubSeq, e.lseq])).toEqual(mine.map((e, i) => [e.id, 41 + i, i + 1]));
-    expect(await d.cases.get(mine[0]!.caseId)).toEqual(caseBefore);
+    // the case is the same; its row now notes that every event it folds has a hub number
+    const caseAfter = (await d.cases.get(mine[0]!.caseId))!;
+    expect(toCaseState(caseAfter)).toEqual(toCaseState(caseBefore!));
+    expect(caseBefore!.foldTip).toBeUndefined();
+    expect(caseAfter.foldTip).toEqual({ hub: 43, seqs: { [desk.stationId]: 3 } });
     expect(await d.outbox.toArray()).toEqual(outboxBefore);
     await expectCountersRight(d, expect);
 
@@ -212,4 +217,143 @@ describe('applyExternalEvents', () => {
     ).rejects.toThrow('磁盘写入失败');
     expect(await dump(d)).toEqual(before);
   });
+
+  it('applies events that fold after everything held to the case row, without reading its events again', async () => {
+    const d = db();
+    const script = fullLifecycle();
+    const where = vi.spyOn(d.events, 'where');
+    // in hub order, three pages
+    for (const [from, to] of [[0, 3], [3, 6], [6, 9]] as const) {
+      await applyExternalEvents(d, hubbed(script.events.slice(from, to), from + 1));
+      const row = (await d.cases.get(script.caseId))!;
+      expect(toCaseState(row)).toEqual(foldCase(script.events.slice(0, to)));
+      expect(row.foldTip).toEqual(foldTipOf(hubbed(script.events.slice(0, to)).map(({ event, hubSeq }) => ({ ...event, hubSeq }))));
+    }
+    // only the first page read the case's events (a case new here: none held)
+    expect(where.mock.calls.filter(([index]) => (index as unknown) === 'caseId')).toHaveLength(1);
+    await expectCountersRight(d, expect);
+  });
+
+  it('folds the case again from all its events when new ones do not come after everything held', async () => {
+    const d = db();
+    const script = fullLifecycle();
+    const all = hubbed(script.events);
+    // the first three and the last three: the last three fold after the first (applied to the row)
+    await applyExternalEvents(d, [...all.slice(0, 3), ...all.slice(6)]);
+    expect(toCaseState((await d.cases.get(script.caseId))!)).toEqual(foldCase([...script.events.slice(0, 3), ...script.events.slice(6)]));
+    // the middle ones have lower hub numbers than the held ones: a full refold puts them in place
+    const where = vi.spyOn(d.events, 'where');
+    await applyExternalEvents(d, all.slice(3, 6));
+    expect(where.mock.calls.filter(([index]) => (index as unknown) === 'caseId')).toHaveLength(1);
+    const row = (await d.cases.get(script.caseId))!;
+    expect(toCaseState(row)).toEqual(foldCase(script.events));
+    expect(row.status).toBe('closed');
+    await expectCountersRight(d, expect);
+  });
+
+  it("a station's earlier event numbered late by the hub is folded in its station's order, not applied last", async () => {
+    const d = db();
+    const [created, screened, transferred] = fullLifecycle().events;
+    // the hub got 110's seq 1 and 3 first, its seq 2 after them
+    await applyExternalEvents(d, [{ event: created!, hubSeq: 1 }, { event: transferred!, hubSeq: 2 }]);
+    await applyExternalEvents(d, [{ event: screened!, hubSeq: 3 }]);
+    const row = (await d.cases.get(created!.caseId))!;
+    const expected = foldCase([
+      { ...created!, hubSeq: 1 },
+      { ...transferred!, hubSeq: 2 },
+      { ...screened!, hubSeq: 3 },
+    ]);
+    expect(toCaseState(row)).toEqual(expected);
+    // screened before transferred (each station's own sequence): no conflict, the case is with 12345
+    expect(row.conflicts).toEqual([]);
+    expect(row.status).toBe('transferred');
+  });
+
+  it('a case this desk wrote to is folded again when the hub brings more (its row has no tip)', async () => {
+    const d = db();
+    const script = fullLifecycle();
+    await applyExternalEvents(d, hubbed(script.events.slice(0, 4)));
+    const desk = stationOf(H12345, 'hotline12345');
+    await recordCommands(d, { station: desk, now: steppingClock('2026-03-02T08:06:00.000Z') }, [
+      { caseId: script.caseId, type: 'case.noteAdded', payload: { text: '已联系来电人' } },
+    ]);
+    expect((await d.cases.get(script.caseId))!.foldTip).toBeUndefined();
+    const where = vi.spyOn(d.events, 'where');
+    await applyExternalEvents(d, hubbed(script.events.slice(4), 5));
+    expect(where.mock.calls.filter(([index]) => (index as unknown) === 'caseId')).toHaveLength(1);
+    const events = await d.events.where('caseId').equals(script.caseId).toArray();
+    expect(toCaseState((await d.cases.get(script.caseId))!)).toEqual(foldCase(events));
+    expect((await d.cases.get(script.caseId))!.noteCount).toBe(1);
+  });
+
+  it('any delivery of pages, in any order, with or without hub numbers, ends with the rows a full fold gives', async () => {
+    const scripts = [fullLifecycle(), fullLifecycle(T0 + 60_000), fullLifecycle(T0 + 120_000)];
+    const events = scripts.flatMap((s) => s.events);
+    await fc.assert(
+      fc.asyncProperty(
+        // the hub's order of the events (each station's own events keep their order at the hub or not)
+        fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length, maxLength: events.length }),
+        // each event's deliveries: page number, and whether it carries its hub number
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean(), fc.boolean()), { minLength: events.length, maxLength: events.length }),
+        async (hubOrder, deliveries) => {
+          const d = freshDb();
+          try {
+            const hubSeqOf = new Map(hubOrder.map((index, position) => [events[index]!.id, position + 1]));
+            const pages: Array<Array<{ event: RelayEvent; hubSeq: number | null }>> = Array.from({ length: 6 }, () => []);
+            for (const [i, [page, withHub, twice]] of deliveries.entries()) {
+              const e = events[i]!;
+              pages[page]!.push({ event: e, hubSeq: withHub ? hubSeqOf.get(e.id)! : null });
+              // sometimes again on a later page, this time numbered
+              if (twice) pages[Math.min(5, page + 1)]!.push({ event: e, hubSeq: hubSeqOf.get(e.id)! });
+            }
+            for (const page of pages) if (page.length > 0) await applyExternalEvents(d, page);
+            const held = await d.events.toArray();
+            for (const s of scripts) {
+              const mine = held.filter((e) => e.caseId === s.caseId);
+              const state = foldCase(mine);
+              const row = await d.cases.get(s.caseId);
+              if (!state) {
+                expect(row).toBeUndefined();
+                continue;
+              }
+              const { foldTip: _t, ...expected } = toStoredCase(state, foldTipOf(mine));
+              const { foldTip, ...actual } = row!;
+              expect(actual).toEqual(expected);
+              // a tip, when kept, is the one of the events held (a missing tip only costs a refold)
+              if (foldTip) expect(foldTip).toEqual(foldTipOf(mine));
+            }
+            await expectCountersRight(d, expect);
+          } finally {
+            d.close();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('finds held events and case rows among a batch the same way one lookup per id would, whatever else the store holds', async () => {
+    const scripts = Array.from({ length: 12 }, (_, i) => fullLifecycle(T0 + i * 7 * 60_000));
+    const all = scripts.flatMap((s) => s.events);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(all.map((_, i) => i)),
+        fc.subarray(all.map((_, i) => i), { minLength: 1 }),
+        async (heldIdx, askIdx) => {
+          const d = freshDb();
+          try {
+            if (heldIdx.length > 0) await d.events.bulkAdd(heldIdx.map((i, n) => ({ ...all[i]!, hubSeq: n + 1, lseq: n + 1 })));
+            const ids = [...askIdx.map((i) => all[i]!.id), 'ZZZZZZZZZZZZZZZZZZZZZZZZZZ'];
+            expect(await heldEvents(d, ids)).toEqual(await d.events.bulkGet(ids));
+            // the same for case rows, keyed by the events' ids here (any ULID keys will do)
+            if (heldIdx.length > 0) await d.cases.bulkPut(heldIdx.map((i) => ({ ...toStoredCase(foldCase([all[i - (i % 9)]!])!), id: all[i]!.id })));
+            expect(await caseRowsOf(d, ids)).toEqual(await d.cases.bulkGet(ids));
+          } finally {
+            d.close();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 60_000);
 });

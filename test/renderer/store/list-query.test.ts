@@ -324,6 +324,8 @@ describe('search over many candidates (3,100 cases)', () => {
       rows.push(toStoredCase(state));
     }
     await db.cases.bulkPut(rows);
+    // the rows were written directly, not recorded: their search terms too
+    await db.caseTerms.bulkPut(rows.map((r) => ({ caseId: r.id, terms: r.terms })));
     all = await db.cases.toArray();
   }, 60_000);
   afterAll(() => db.close());

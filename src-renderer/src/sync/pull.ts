@@ -2,6 +2,11 @@
  * Pull: fetch the events of every case this station may see, after the hub's cursor, page by
  * page. Each page is applied in one local transaction that also stores the new cursor, so a
  * reload mid-sync resumes exactly where the last committed page ended.
+ *
+ * While a page is applied, the next one is already being fetched (one request at a time): the
+ * hub's cursor in the answer says where it starts. A fetched page is only ever applied after
+ * the one before it committed; if applying fails, the page fetched ahead is dropped unapplied
+ * (the stored cursor still points before it, so it comes again next time).
  */
 import { DEFAULT_PULL_LIMIT } from '../../../src-common/protocol/v1';
 import { applyExternalEvents } from '../store/apply-external';
@@ -20,10 +25,17 @@ export interface PullSummary {
 
 export async function pullAll(db: RelayDb, client: HubClient, limit = DEFAULT_PULL_LIMIT, maxPages = 1000): Promise<PullSummary> {
   const summary: PullSummary = { pages: 0, received: 0, added: 0, casesTouched: 0 };
-  let cursor = await readCursor(db);
+  const fetch = (after: string) => {
+    const request = client.pull(after, limit);
+    request.catch(() => undefined); // awaited below, or dropped when applying fails first
+    return request;
+  };
+  let request = fetch(await readCursor(db));
   for (let page = 0; page < maxPages; page++) {
-    const response = await client.pull(cursor, limit);
+    const response = await request;
     const next = response.cursor;
+    // fetch the next page while this one is applied
+    if (response.more && page + 1 < maxPages) request = fetch(next);
     const result = await applyExternalEvents(
       db,
       response.events.map((e) => ({ event: e.event, hubSeq: e.hubSeq })),
@@ -35,7 +47,6 @@ export async function pullAll(db: RelayDb, client: HubClient, limit = DEFAULT_PU
     summary.received += response.events.length;
     summary.added += result.added;
     summary.casesTouched += result.casesTouched;
-    cursor = next;
     if (!response.more) break;
   }
   return summary;

@@ -7,11 +7,12 @@
  * - a desk running altered software records feedback on an assignment it never acknowledged
  *   (written straight into its store, past the domain check): the hub refuses it
  *   (transition_refused); the station keeps it, off the outbox, in its refused list with the
- *   hub's reason.
+ *   hub's reason, and folds its case again without it, as every other desk has it.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { parseEvent, ulid } from '../../src-common/domain';
 import { COUNTER } from '../../src-renderer/src/store/counters';
+import { refoldCases } from '../../src-renderer/src/store/refold';
 import { describeEachDriver, H12345, HOUSING, P110, startSyncHub, SyncStation, type SyncHub } from './harness';
 
 describeEachDriver('sync: transitions judged by what the desk knew', (driver) => {
@@ -99,12 +100,16 @@ describeEachDriver('sync: transitions judged by what the desk knew', (driver) =>
       payload: { result: 'resolved', text: '已处理', station: housing.ref },
     });
     const basis = await housing.cursor();
-    await housing.db.transaction('rw', [housing.db.events, housing.db.outbox, housing.db.settings, housing.db.counters], async () => {
-      await housing.db.settings.put({ key: 'station:seq', value: seq });
-      await housing.db.events.add({ ...forged, hubSeq: null, lseq: 10_000 });
-      await housing.db.outbox.add({ eventId: forged.id, lseq: 10_000, queuedAt: at.toISOString(), basis });
-      await housing.db.counters.put({ key: COUNTER.outbox, n: 1 });
+    const d = housing.db;
+    await d.transaction('rw', [d.events, d.outbox, d.settings, d.counters, d.cases, d.hubAcks, d.rejected], async () => {
+      await d.settings.put({ key: 'station:seq', value: seq });
+      await d.events.add({ ...forged, hubSeq: null, lseq: 10_000 });
+      await d.outbox.add({ eventId: forged.id, lseq: 10_000, queuedAt: at.toISOString(), basis });
+      await d.counters.put({ key: COUNTER.outbox, n: 1 });
+      await refoldCases(d, [created!.caseId]);
     });
+    // folded here, it shows as a conflict on the case (a transition the case does not allow)
+    expect((await housing.caseStates()).get(created!.caseId)?.conflicts.map((c) => c.eventId)).toEqual([forged.id]);
 
     const r = await housing.sync();
     expect(r.pushed).toMatchObject({ accepted: 0, rejected: 1 });
@@ -114,6 +119,10 @@ describeEachDriver('sync: transitions judged by what the desk knew', (driver) =>
     expect(refused?.reason).toContain('尚未签收，不能反馈办理情况');
     // kept at the station (append-only), absent from the hub and from every other desk
     expect(await housing.db.events.get(forged.id)).toBeDefined();
+    // and out of the case this desk shares with the others: as every other desk has it
+    const here = (await housing.caseStates()).get(created!.caseId);
+    expect(here?.status).toBe('assigned');
+    expect(here?.conflicts).toEqual([]);
     expect((await hub.held()).map((e) => e.id)).not.toContain(forged.id);
     await hotline.sync();
     expect((await hotline.events()).map((e) => e.id)).not.toContain(forged.id);

@@ -34,20 +34,24 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
   const [row, setRow] = useState<StoredCase | null | undefined>(undefined);
   const [events, setEvents] = useState<StoredEvent[]>([]);
   const [pendingIds, setPendingIds] = useState<Set<string>>(new Set());
+  /** events the hub refused for good: kept and shown, but not part of the case */
+  const [refused, setRefused] = useState<Map<string, string>>(new Map());
   const catalogue = loadDefaultCatalogue();
 
   useEffect(() => {
     let live = true;
-    void db.transaction('r', [db.cases, db.events, db.hubAcks, db.outbox], async () => {
+    void db.transaction('r', [db.cases, db.events, db.hubAcks, db.outbox, db.rejected], async () => {
       const c = await db.cases.get(caseId);
       const evs = await withHubSeqs(db, await db.events.where('caseId').equals(caseId).toArray());
       const waiting = await db.outbox.bulkGet(evs.map((e) => e.id));
-      return { c, evs, waiting };
-    }).then(({ c, evs, waiting }) => {
+      const refusedRows = await db.rejected.bulkGet(evs.map((e) => e.id));
+      return { c, evs, waiting, refusedRows };
+    }).then(({ c, evs, waiting, refusedRows }) => {
       if (!live) return;
       setRow(c ?? null);
       setEvents(evs.sort(compareForFold));
       setPendingIds(new Set(waiting.filter(Boolean).map((w) => w!.eventId)));
+      setRefused(new Map(refusedRows.filter(Boolean).map((r) => [r!.eventId, r!.reason])));
     });
     return () => {
       live = false;
@@ -133,13 +137,14 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
           <h2>处理经过（{events.length}）</h2>
           <ol className="timeline" data-testid="timeline">
             {events.map((e) => (
-              <li key={e.id} className={pendingIds.has(e.id) ? 'pending' : ''}>
+              <li key={e.id} className={pendingIds.has(e.id) ? 'pending' : refused.has(e.id) ? 'refused' : ''}>
                 <div className="what">{EVENT_TYPE_LABELS[e.type]}</div>
                 <div className="meta">
                   {formatTime(e.at)} · {e.operator} · {e.stationId}
-                  {pendingIds.has(e.id) ? ' · 待发送' : e.hubSeq !== null ? ' · 已同步' : ''}
+                  {pendingIds.has(e.id) ? ' · 待发送' : refused.has(e.id) ? ' · 被中心拒收（不计入工单）' : e.hubSeq !== null ? ' · 已同步' : ''}
                 </div>
                 <div className="body">{describeEvent(e)}</div>
+                {refused.has(e.id) && <div className="body refused-reason">拒收原因：{refused.get(e.id)}</div>}
               </li>
             ))}
           </ol>

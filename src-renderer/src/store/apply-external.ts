@@ -111,7 +111,7 @@ export async function applyExternalEvents(
   });
   // inside a caller's transaction, whose commit is not known here (see record.ts)
   const nested = Dexie.currentTransaction !== null;
-  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks], async () => {
+  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks, db.rejected], async () => {
     // every read that does not depend on another, in one round trip
     const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
     const counters = new CounterDelta();

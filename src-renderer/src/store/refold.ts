@@ -9,14 +9,24 @@ import { withHubSeqs } from './hub-seqs';
 import { foldTipOf, toCaseState, toStoredCase } from './projection';
 
 /**
+ * The ids of the events the hub refused for good: kept (records are never deleted) and listed
+ * for the operator, but not part of the case any desk shares, so not folded.
+ */
+export async function refusedIds(db: RelayDb): Promise<Set<string>> {
+  return new Set((await db.rejected.toCollection().primaryKeys()) as string[]);
+}
+
+/**
  * A case's events by case id, from one index query for all the cases (not one per case), each
- * with its hub number. Call inside a transaction that includes `hubAcks`.
+ * with its hub number, without those the hub refused. Call inside a transaction that includes
+ * `hubAcks` and `rejected`.
  */
 export async function eventsByCase(db: RelayDb, caseIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
   const byCase = new Map<string, StoredEvent[]>();
   if (caseIds.length === 0) return byCase;
+  const [held, refused] = await Promise.all([db.events.where('caseId').anyOf(caseIds as string[]).toArray(), refusedIds(db)]);
   // with the hub numbers acknowledged pushes recorded beside the events (hub-seqs.ts)
-  for (const e of await withHubSeqs(db, await db.events.where('caseId').anyOf(caseIds as string[]).toArray())) {
+  for (const e of await withHubSeqs(db, refused.size ? held.filter((x) => !refused.has(x.id)) : held)) {
     const list = byCase.get(e.caseId);
     if (list) list.push(e);
     else byCase.set(e.caseId, [e]);

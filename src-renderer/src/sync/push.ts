@@ -12,7 +12,7 @@ import { COUNTER } from '../store/counters';
 import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
 import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
-import { refoldCases } from '../store/refold';
+import { eventsByCase, refoldCases } from '../store/refold';
 import { pushBody, type HubClient } from './hub-client';
 
 export interface PushOptions {
@@ -99,8 +99,7 @@ export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number
 async function casesToRefold(db: RelayDb, caseIds: ReadonlySet<string>): Promise<string[]> {
   const ids = [...caseIds];
   if (ids.length === 0) return [];
-  const [rows, events] = await Promise.all([db.cases.bulkGet(ids), db.events.where('caseId').anyOf(ids).toArray().then((es) => withHubSeqs(db, es))]);
-  const byCase = groupByCase(events);
+  const [rows, byCase] = await Promise.all([db.cases.bulkGet(ids), eventsByCase(db, ids)]);
   return ids.filter((caseId, i) => {
     const row = rows[i];
     const state = foldCase(byCase.get(caseId) ?? []);
@@ -246,7 +245,18 @@ export async function applyPushResponse(
     }
     // our events now carry hub order: fold their cases again in the one order (where it changes them)
     const check = casesTheNumbersMayChange(before, sequenced, stationId);
-    await refoldCases(db, await casesToRefold(db, check));
+    const again = new Set(await casesToRefold(db, check));
+    // what the hub refused for good leaves the case this desk shares with the others (it stays
+    // recorded, listed under refused records): fold those cases again without it
+    if (refused.length) {
+      const missingCase = refused.map((r) => r.eventId).filter((id) => !caseOf.has(id));
+      if (missingCase.length) for (const e of await db.events.bulkGet(missingCase)) if (e) caseOf.set(e.id, e.caseId);
+      for (const r of refused) {
+        const caseId = caseOf.get(r.eventId);
+        if (caseId !== undefined) again.add(caseId);
+      }
+    }
+    await refoldCases(db, again);
     return { accepted, duplicates, rejected, requeued };
   });
 }

@@ -7,10 +7,10 @@
  * Pushes are serialised by the sync lock, and every statement under it makes all other pushes
  * wait. So the context is read AHEAD, before the sync lock (on PostgreSQL, alongside the lock
  * holder's work) but after the station's own lock (database.ts: takeStationLock), so what
- * only this station's pushes write cannot change meanwhile. Under the sync lock one cheap
- * statement (`stillCurrent`) checks what other pushes could have changed: no event committed
- * since on the batch's cases, no station registered. Only then is the context used; otherwise
- * it is read again under the lock.
+ * only this station's pushes write cannot change meanwhile. The batch is judged on it, and the
+ * one write under the sync lock first checks what other pushes could have changed — no event
+ * committed since on the batch's cases, no station registered — (batch-write.ts, the guard);
+ * only then does it write; otherwise the context is read again under the lock.
  *
  * Array parameters (`= ANY($n)`) keep the statements the same whatever the batch size.
  */
@@ -66,11 +66,6 @@ const CONTEXT_SQL = `
     (SELECT json_agg(seq) FROM refused_events WHERE station_id = $1 AND seq > coalesce((SELECT contiguous_seq FROM progress), 0)) AS refused_above,
     (SELECT count(*) FROM stations) AS station_count`;
 
-const STILL_CURRENT_SQL = `
-  SELECT
-    (SELECT coalesce(max(hub_seq), 0) FROM events) AS max_hub_seq,
-    EXISTS (SELECT 1 FROM events WHERE case_id = ANY($2::text[]) AND hub_seq > $1) AS touched,
-    (SELECT count(*) FROM stations) AS station_count`;
 
 interface ContextRow {
   max_hub_seq: number;
@@ -129,18 +124,4 @@ export async function readBatchContext(
     heldAbove: (json(row.held_above) ?? []).map(Number),
     refusedAbove: (json(row.refused_above) ?? []).map(Number),
   };
-}
-
-/**
- * Under the sync lock (and the station's lock): the context read ahead, brought up to date
- * when nothing it depends on has changed since (only the log's highest hub_seq moved), else
- * null: read it again.
- */
-export async function stillCurrent(tx: Queryable, ahead: BatchContext, batch: { caseIds: readonly string[] }): Promise<BatchContext | null> {
-  const [row] = await tx.query<{ max_hub_seq: number; touched: boolean; station_count: number | string }>(STILL_CURRENT_SQL, [
-    ahead.maxHubSeq,
-    [...batch.caseIds],
-  ]);
-  if (!row || row.touched || Number(row.station_count) !== ahead.stationCount) return null;
-  return { ...ahead, maxHubSeq: Number(row.max_hub_seq) };
 }

@@ -19,12 +19,12 @@ import type { PushResponse, PushResult, StationInfo } from '../../src-common/pro
 import { takeStationLock, takeSyncLock, type Database } from '../db/database';
 import { HubError } from '../errors';
 import { planCasesAndGrants } from './audience';
-import { readBatchContext, stillCurrent, type BatchContext } from './batch-context';
+import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
-import { writeBatch } from './batch-write';
+import { writeBatch, type BatchWrite } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
-import { progressFrom } from './progress';
+import { progressFrom, type Progress } from './progress';
 import { inlineValidator, type Validator } from './validator';
 
 export interface RefusedEvent {
@@ -99,102 +99,138 @@ export async function pushEvents(
     seqs: [...new Set(valid.map((v) => v.event.seq))],
     caseIds: [...new Set(valid.map((v) => v.event.caseId))],
   };
-  // Reading ahead of the sync lock pays where other pushes run alongside (PostgreSQL's pool);
-  // on the embedded database's one connection nothing does, and it would be a statement more.
+  // Reading ahead of the sync lock pays where other pushes run alongside (PostgreSQL's pool):
+  // the batch is judged on the context read ahead, and written by one guarded statement under
+  // the lock; on the embedded database's one connection nothing runs alongside.
   const readAhead = db.kind === 'postgres';
   return db.transaction(async (tx) => {
-    let context: BatchContext;
     if (readAhead) {
-      // read ahead under the station's own lock, checked (and if need be read again) under the sync lock
+      // under the station's own lock: what only its pushes write stays as read
       await takeStationLock(tx, me.stationId);
       const ahead = await readBatchContext(tx, me, batch);
       await takeSyncLock(tx);
-      context = (await stillCurrent(tx, ahead, batch)) ?? (await readBatchContext(tx, me, batch));
+      const decision = decide(me, items, basis, ahead);
+      if (!(decision instanceof HubError)) {
+        const guard = { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
+        const written = await writeBatch(tx, { ...decision.write, guard });
+        if (written.ok) return outcomeOf(decision, written.shift);
+      }
+      // the context changed meanwhile (or the batch is refused): judge again on rows read under the lock
     } else {
       await takeSyncLock(tx);
-      context = await readBatchContext(tx, me, batch);
     }
-    const known = new Set(context.logged.map((l) => l.event.caseId));
-    const hidden = new Set([...known].filter((id) => !context.grants.has(id)));
-    const refusal = forbidden(me, items, hidden);
-    if (refusal) throw refusal;
+    const decision = decide(me, items, basis, await readBatchContext(tx, me, batch));
+    if (decision instanceof HubError) throw decision;
+    await writeBatch(tx, decision.write);
+    return outcomeOf(decision, 0);
+  });
+}
 
-    const contiguousBefore = context.contiguousSeq ?? 0;
-    const knowledge = new StationKnowledge({
-      me,
-      logged: context.logged,
-      grants: context.grants,
-      handedOut: context.handedOut,
-      contiguousSeq: contiguousBefore,
-      heldAbove: [...context.heldAbove, ...context.refusedAbove],
-    });
-    const { heldById, heldBySeq } = context;
-    let next = context.maxHubSeq;
+interface Decision {
+  results: PushResult[];
+  refused: RefusedEvent[];
+  duplicates: number;
+  progress: Progress;
+  write: BatchWrite;
+}
 
-    const results: PushResult[] = [];
-    const accepted: Array<{ event: RelayEvent; hubSeq: number; content: string }> = [];
-    // seq: the station's seq the refusal settles (it will not be sent again), where known
-    const refused: Array<RefusedEvent & { content: string; seq: number | null }> = [];
-    let duplicates = 0;
-    for (const item of items) {
-      if (item.kind === 'invalid') {
-        results.push({ id: item.id, status: 'rejected', reason: item.reason, code: item.code });
-        const seq = seqOf(item.raw);
-        refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw), seq });
-        if (seq !== null) knowledge.settled(seq);
-        continue;
-      }
-      const e = item.event;
-      const held = heldById.get(e.id);
-      if (held) {
-        if (held.content === item.content) {
-          results.push({ id: e.id, status: 'duplicate', hubSeq: held.hubSeq });
-          duplicates++;
-        } else {
-          const reason = `事件 ${e.id} 已在集线器（序号 ${held.hubSeq}），内容与此次不同：记录只追加，不覆盖，已保留原记录`;
-          results.push({ id: e.id, status: 'rejected', reason, code: 'conflicting_content' });
-          refused.push({ id: e.id, code: 'conflicting_content', reason, content: item.content, seq: null });
-        }
-        continue;
-      }
-      const seqOwner = heldBySeq.get(e.seq);
-      if (seqOwner !== undefined) {
-        const reason = `本站序号 ${e.seq} 已由事件 ${seqOwner} 使用，不能再用于事件 ${e.id}`;
-        results.push({ id: e.id, status: 'rejected', reason, code: 'seq_taken' });
-        refused.push({ id: e.id, code: 'seq_taken', reason, content: item.content, seq: null });
-        continue;
-      }
-      const illegal = knowledge.refusal(e, basis.get(e.id));
-      if (illegal !== null) {
-        const reason = `按本站记录此事件时所知的工单情况，${illegal}（事件 ${e.id}，${EVENT_TYPE_LABELS[e.type]}）`;
-        results.push({ id: e.id, status: 'rejected', reason, code: 'transition_refused' });
-        refused.push({ id: e.id, code: 'transition_refused', reason, content: item.content, seq: e.seq });
-        knowledge.settled(e.seq);
-        continue;
-      }
-      const hubSeq = ++next;
-      heldById.set(e.id, { hubSeq, content: item.content });
-      heldBySeq.set(e.seq, e.id);
-      knowledge.accepted(e, hubSeq);
-      accepted.push({ event: e, hubSeq, content: item.content });
-      results.push({ id: e.id, status: 'accepted', hubSeq });
+/** The outcome of a written decision; `shift`: how far its new hub numbers moved when written. */
+function outcomeOf(d: Decision, shift: number): PushOutcome {
+  const results = shift === 0 ? d.results : d.results.map((r) => (r.status === 'accepted' ? { ...r, hubSeq: r.hubSeq + shift } : r));
+  return {
+    response: { results, gaps: d.progress.gaps, contiguousSeq: d.progress.contiguousSeq },
+    refused: d.refused,
+    accepted: d.write.accepted.length,
+    duplicates: d.duplicates,
+  };
+}
+
+/**
+ * Judge a batch on a context (pure): the whole batch refused (a HubError, 403), or each
+ * event's status, with what to write. New events are numbered from the context's highest.
+ */
+function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, context: BatchContext): Decision | HubError {
+  const known = new Set(context.logged.map((l) => l.event.caseId));
+  const hidden = new Set([...known].filter((id) => !context.grants.has(id)));
+  const refusal = forbidden(me, items, hidden);
+  if (refusal) return refusal;
+
+  const contiguousBefore = context.contiguousSeq ?? 0;
+  const knowledge = new StationKnowledge({
+    me,
+    logged: context.logged,
+    grants: context.grants,
+    handedOut: context.handedOut,
+    contiguousSeq: contiguousBefore,
+    heldAbove: [...context.heldAbove, ...context.refusedAbove],
+  });
+  const heldById = new Map(context.heldById);
+  const heldBySeq = new Map(context.heldBySeq);
+  let next = context.maxHubSeq;
+
+  const results: PushResult[] = [];
+  const accepted: Array<{ event: RelayEvent; hubSeq: number; content: string }> = [];
+  // seq: the station's seq the refusal settles (it will not be sent again), where known
+  const refused: Array<RefusedEvent & { content: string; seq: number | null }> = [];
+  let duplicates = 0;
+  for (const item of items) {
+    if (item.kind === 'invalid') {
+      results.push({ id: item.id, status: 'rejected', reason: item.reason, code: item.code });
+      const seq = seqOf(item.raw);
+      refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw), seq });
+      if (seq !== null) knowledge.settled(seq);
+      continue;
     }
+    const e = item.event;
+    const held = heldById.get(e.id);
+    if (held) {
+      if (held.content === item.content) {
+        results.push({ id: e.id, status: 'duplicate', hubSeq: held.hubSeq });
+        duplicates++;
+      } else {
+        const reason = `事件 ${e.id} 已在集线器（序号 ${held.hubSeq}），内容与此次不同：记录只追加，不覆盖，已保留原记录`;
+        results.push({ id: e.id, status: 'rejected', reason, code: 'conflicting_content' });
+        refused.push({ id: e.id, code: 'conflicting_content', reason, content: item.content, seq: null });
+      }
+      continue;
+    }
+    const seqOwner = heldBySeq.get(e.seq);
+    if (seqOwner !== undefined) {
+      const reason = `本站序号 ${e.seq} 已由事件 ${seqOwner} 使用，不能再用于事件 ${e.id}`;
+      results.push({ id: e.id, status: 'rejected', reason, code: 'seq_taken' });
+      refused.push({ id: e.id, code: 'seq_taken', reason, content: item.content, seq: null });
+      continue;
+    }
+    const illegal = knowledge.refusal(e, basis.get(e.id));
+    if (illegal !== null) {
+      const reason = `按本站记录此事件时所知的工单情况，${illegal}（事件 ${e.id}，${EVENT_TYPE_LABELS[e.type]}）`;
+      results.push({ id: e.id, status: 'rejected', reason, code: 'transition_refused' });
+      refused.push({ id: e.id, code: 'transition_refused', reason, content: item.content, seq: e.seq });
+      knowledge.settled(e.seq);
+      continue;
+    }
+    const hubSeq = ++next;
+    heldById.set(e.id, { hubSeq, content: item.content });
+    heldBySeq.set(e.seq, e.id);
+    knowledge.accepted(e, hubSeq);
+    accepted.push({ event: e, hubSeq, content: item.content });
+    results.push({ id: e.id, status: 'accepted', hubSeq });
+  }
 
-    const progress = progressFrom(contiguousBefore, [...context.heldAbove, ...accepted.map((a) => a.event.seq)]);
-    await writeBatch(tx, {
+  const progress = progressFrom(contiguousBefore, [...context.heldAbove, ...accepted.map((a) => a.event.seq)]);
+  return {
+    results,
+    refused: refused.map(({ id, code, reason }) => ({ id, code, reason })),
+    duplicates,
+    progress,
+    write: {
       stationId: me.stationId,
       accepted,
       plan: planCasesAndGrants(me, accepted, context),
       refused,
       progress: context.contiguousSeq === null || progress.contiguousSeq !== contiguousBefore ? progress.contiguousSeq : null,
-    });
-    return {
-      response: { results, gaps: progress.gaps, contiguousSeq: progress.contiguousSeq },
-      refused: refused.map(({ id, code, reason }) => ({ id, code, reason })),
-      accepted: accepted.length,
-      duplicates,
-    };
-  });
+    },
+  };
 }
 
 function safeJson(raw: unknown): string {

@@ -1,11 +1,14 @@
 /**
- * A push reads its context before taking the sync lock and checks under the lock that it is
- * still current (src-hub/sync/batch-context.ts). When another push changed what it depends on
- * in between, it reads again: nothing is stored twice, nothing judged on stale rows.
+ * On PostgreSQL a push reads its context before taking the sync lock, judges the batch on it,
+ * and writes with one guarded statement under the lock (batch-context.ts, batch-write.ts):
+ * written only if nothing the context depends on changed meanwhile, its hub numbers moved up
+ * by what the log grew; otherwise it reads again under the lock. Nothing is stored twice,
+ * nothing judged on stale rows.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StationInfo } from '../../src-common/protocol/v1';
-import { readBatchContext, stillCurrent } from '../../src-hub/sync/batch-context';
+import { readBatchContext } from '../../src-hub/sync/batch-context';
+import { writeBatch, type BatchWrite } from '../../src-hub/sync/batch-write';
 import { Desk, toHotline } from './helpers/desk';
 import { describeEachDriver } from './helpers/drivers';
 import { pullAll, push, pushKnowing, startHub, type Hub } from './helpers/hub-harness';
@@ -28,7 +31,7 @@ describeEachDriver('push reads ahead of the lock', (driver) => {
     caseIds: [...new Set(events.map((e) => e.caseId))],
   });
 
-  it('a context is current until an event on its cases is committed or a station registers', async () => {
+  it('a guarded write goes through until an event on its cases is committed or a station registers, its numbers moved up', async () => {
     const c = p110.created();
     await pushKnowing(hub.url, p110.token, [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline())]);
     // a desk that records but never sends (its seq would leave a gap for the tests below)
@@ -37,25 +40,52 @@ describeEachDriver('push reads ahead of the lock', (driver) => {
     const ack = idle.acknowledged(c.caseId, 'transfer');
     const batch = batchOf([ack]);
     const me: StationInfo = idle.info;
+    const nothing = (ahead: { maxHubSeq: number; stationCount: number }): BatchWrite => ({
+      stationId: me.stationId,
+      accepted: [],
+      plan: { newCases: [], originSet: [], newTargets: [], grants: [] },
+      refused: [],
+      progress: null,
+      guard: { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount },
+    });
     const ahead = await readBatchContext(hub.db, me, batch);
     expect(ahead.logged).toHaveLength(3);
 
-    // an event on another case by another station: still current, with the new high-water mark
+    // an event on another case by another station: still current, numbers move up by one
     const other = p110.created();
     await pushKnowing(hub.url, p110.token, [other]);
-    const current = await hub.db.transaction((tx) => stillCurrent(tx, ahead, batch));
-    expect(current).not.toBeNull();
-    expect(current!.maxHubSeq).toBe(ahead.maxHubSeq + 1);
+    expect(await hub.db.transaction((tx) => writeBatch(tx, nothing(ahead)))).toEqual({ ok: true, shift: 1 });
 
-    // an event on the batch's case: stale
+    // an event on the batch's case: stale, nothing written
     await pushKnowing(hub.url, p110.token, [p110.note(c.caseId)]);
-    expect(await hub.db.transaction((tx) => stillCurrent(tx, ahead, batch))).toBeNull();
+    expect((await hub.db.transaction((tx) => writeBatch(tx, nothing(ahead)))).ok).toBe(false);
 
     // a station registering: stale
     const fresh = await readBatchContext(hub.db, me, batch);
-    expect(await hub.db.transaction((tx) => stillCurrent(tx, fresh, batch))).not.toBeNull();
+    expect(await hub.db.transaction((tx) => writeBatch(tx, nothing(fresh)))).toEqual({ ok: true, shift: 0 });
     await hub.register(Desk.of('ra-sup', 'supervisor', '全市').info);
-    expect(await hub.db.transaction((tx) => stillCurrent(tx, fresh, batch))).toBeNull();
+    expect((await hub.db.transaction((tx) => writeBatch(tx, nothing(fresh)))).ok).toBe(false);
+  });
+
+  it('a stale guarded write stores nothing: the push judges again on current rows and numbers in commit order', async () => {
+    const c = p110.created();
+    const events = [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline())];
+    const ahead = await readBatchContext(hub.db, p110.info, batchOf(events));
+    // a station registers between the read and the write: the context is stale
+    await hub.register(Desk.of('ra-unit', 'unit', '兰山区', 'water').info);
+    const accepted = events.map((event, i) => ({ event, hubSeq: ahead.maxHubSeq + 1 + i, content: JSON.stringify(event) }));
+    const w: BatchWrite = {
+      stationId: p110.info.stationId,
+      accepted,
+      plan: { newCases: [], originSet: [], newTargets: [], grants: [] },
+      refused: [],
+      progress: null,
+      guard: { aheadMax: ahead.maxHubSeq, caseIds: [c.caseId], stationCount: ahead.stationCount },
+    };
+    expect((await hub.db.transaction((tx) => writeBatch(tx, w))).ok).toBe(false);
+    const held = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE case_id = $1', [c.caseId]);
+    expect(Number(held[0]!.n)).toBe(0);
+    p110.seq -= 3; // never stored: the desk's seqs are free again
   });
 
   it('the same batch pushed twice at once is stored once: one push accepts, the other finds every event held', async () => {

@@ -87,3 +87,40 @@ test('a police matter is kept by 110 and cannot be transferred', async ({ page, 
   await expect(detail.status()).toHaveText('警务处置');
   await expect(page.getByRole('button', { name: /转办至/ })).toHaveCount(0);
 });
+
+test('a record the hub refused stays in the timeline, struck through, with the hub\u2019s reason', async ({ page, intake, list, detail }) => {
+  await intake.fill({ name: '赵先生', phone: '13905391111', address: '罗庄区盛庄街道和谐路9号', description: '小区整栋楼暖气不热，室温十度', nature: '求助', category: '供热', verdict: '非警务类' });
+  await intake.save();
+  await intake.expectSaved();
+  // the hub's answer to this desk's transfer, as the push records it (test/sync covers the real
+  // refusal over HTTP): a refused record is kept, off the outbox, with the reason
+  const reason = '按本站记录此事件时所知的工单情况，工单当前为“待甄别”，不能转办';
+  await page.evaluate(async (why) => {
+    const open = indexedDB.open('relay-desk');
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    const events = await new Promise<Array<{ id: string; type: string }>>((ok) => {
+      const r = db.transaction('events').objectStore('events').getAll();
+      r.onsuccess = () => ok(r.result as Array<{ id: string; type: string }>);
+    });
+    const transfer = events.find((e) => e.type === 'case.transferred')!;
+    await new Promise<void>((ok, fail) => {
+      const tx = db.transaction(['rejected', 'outbox'], 'readwrite');
+      tx.objectStore('rejected').put({ eventId: transfer.id, code: 'transition_refused', reason: why, at: new Date().toISOString() });
+      tx.objectStore('outbox').delete(transfer.id);
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, reason);
+  await list.open();
+  await list.openCase('暖气不热');
+  const refused = detail.entry('转办');
+  await expect(refused).toHaveClass(/refused/);
+  await expect(refused).toContainText('被中心拒收（不计入工单）');
+  await expect(refused).toContainText(`拒收原因：${reason}`);
+  await expect(detail.entry('甄别')).not.toHaveClass(/refused/);
+  await detail.timeline().screenshot({ path: test.info().outputPath('refused-record.png') });
+});

@@ -124,6 +124,10 @@ export class CaseDetailPage {
   timeline() {
     return this.page.getByTestId('timeline');
   }
+  /** The timeline entry of one kind of record (e.g. 转办). */
+  entry(what: string) {
+    return this.timeline().locator('li').filter({ has: this.page.locator('.what', { hasText: what }) });
+  }
 }
 
 export class SettingsPage {

@@ -37,6 +37,30 @@ export interface Written {
   shift: number;
 }
 
+/**
+ * The separator of a text column sent as ONE joined text (joinTexts) and split in SQL by
+ * string_to_array: the record separator U+001E, which no column so sent can hold (validated
+ * ids, enum types, ISO times, and canonical JSON, whose JSON.stringify escapes every control
+ * character). PostgreSQL reads an array literal of 500 event texts, every quote of their JSON
+ * escaped, several times slower than it splits one text (measured here: 2–11 ms against 1 ms for
+ * a batch of 500), and that time is spent under the sync lock.
+ */
+const TEXT_SEPARATOR = '\u001e';
+
+/** A non-empty text column as one text, for ${texts(n)} in WRITE_SQL. */
+export function joinTexts(values: readonly string[]): string {
+  for (const v of values) {
+    // an empty text would vanish in the split, a separator would split one value in two
+    if (v.length === 0 || v.includes(TEXT_SEPARATOR)) throw new Error(`joinTexts: a value is empty or holds U+001E (${JSON.stringify(v.slice(0, 40))})`);
+  }
+  return values.join(TEXT_SEPARATOR);
+}
+
+/** SQL reading parameter $n, a joinTexts text, back as text[] */
+function texts(n: number): string {
+  return `string_to_array($${n}::text, E'\\x1e')`;
+}
+
 const WRITE_SQL = `
   WITH
   g AS (
@@ -49,14 +73,14 @@ const WRITE_SQL = `
   ev AS (
     INSERT INTO events (hub_seq, event_id, case_id, station_id, seq, type, at, content)
     SELECT x.hub_seq + g.shift, x.event_id, x.case_id, x.station_id, x.seq, x.type, x.at, x.content
-      FROM g, unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
+      FROM g, unnest($1::bigint[], ${texts(2)}, ${texts(3)}, ${texts(4)}, $5::bigint[], ${texts(6)}, ${texts(7)}, ${texts(8)})
         AS x (hub_seq, event_id, case_id, station_id, seq, type, at, content)
      WHERE g.ok
   ),
   ca AS (
     INSERT INTO cases (case_id, first_hub_seq, origin_station_id, origin_district, origin_hub_seq)
     SELECT x.case_id, x.first_hub_seq + g.shift, x.origin_station_id, x.origin_district, x.origin_hub_seq + g.shift
-      FROM g, unnest($9::text[], $10::bigint[], $11::text[], $12::text[], $13::bigint[])
+      FROM g, unnest(${texts(9)}, $10::bigint[], $11::text[], $12::text[], $13::bigint[])
         AS x (case_id, first_hub_seq, origin_station_id, origin_district, origin_hub_seq)
      WHERE g.ok
   ),
@@ -68,16 +92,16 @@ const WRITE_SQL = `
   ht AS (
     INSERT INTO handover_targets (hub_seq, ordinal, case_id, kind, station_id, department)
     SELECT x.hub_seq + g.shift, x.ordinal, x.case_id, x.kind, x.station_id, x.department
-      FROM g, unnest($18::bigint[], $19::integer[], $20::text[], $21::text[], $22::text[], $23::text[])
+      FROM g, unnest($18::bigint[], $19::integer[], ${texts(20)}, ${texts(21)}, $22::text[], $23::text[])
         AS x (hub_seq, ordinal, case_id, kind, station_id, department)
      WHERE g.ok
   ),
   au AS (
     INSERT INTO case_audience (station_id, case_id, granted_seq)
     SELECT x.station_id, x.case_id, x.granted_seq + g.shift
-      FROM g, unnest($24::text[], $25::text[], $26::bigint[]) AS x (station_id, case_id, granted_seq)
+      FROM g, unnest(${texts(24)}, ${texts(25)}, $26::bigint[]) AS x (station_id, case_id, granted_seq)
      WHERE g.ok
-    ON CONFLICT (station_id, case_id) DO NOTHING
+       AND NOT EXISTS (SELECT 1 FROM case_audience a WHERE a.station_id = x.station_id AND a.case_id = x.case_id)
   ),
   rf AS (
     INSERT INTO refused_events (station_id, event_id, code, reason, content, seq)
@@ -96,46 +120,71 @@ function column<T, V>(rows: readonly T[], pick: (row: T) => V): V[] {
   return rows.map(pick);
 }
 
-export async function writeBatch(tx: Queryable, w: BatchWrite): Promise<Written> {
+/** The parameters of one write, encoded ahead of the sync lock (prepareWrite): see runWrite. */
+export interface PreparedWrite {
+  /** nothing to write at all */
+  empty: boolean;
+  params: unknown[];
+}
+
+/**
+ * Encode a decided batch's parameters. Done before taking the sync lock, so that the work of
+ * turning 500 events into parameter text does not hold it.
+ */
+export function prepareWrite(w: BatchWrite): PreparedWrite {
   const { accepted, plan, refused } = w;
-  if (accepted.length === 0 && refused.length === 0 && w.progress === null && !w.guard) return { ok: true, shift: 0 };
-  const [row] = await tx.query<{ ok: boolean; shift: number | string }>(WRITE_SQL, [
-    column(accepted, (a) => a.hubSeq),
-    column(accepted, (a) => a.event.id),
-    column(accepted, (a) => a.event.caseId),
-    column(accepted, (a) => a.event.stationId),
-    column(accepted, (a) => a.event.seq),
-    column(accepted, (a) => a.event.type),
-    column(accepted, (a) => a.event.at),
-    column(accepted, (a) => a.content),
-    column(plan.newCases, (c) => c.case_id),
-    column(plan.newCases, (c) => c.first_hub_seq),
-    column(plan.newCases, (c) => c.origin_station_id),
-    column(plan.newCases, (c) => c.origin_district),
-    column(plan.newCases, (c) => c.origin_hub_seq),
-    column(plan.originSet, (c) => c.case_id),
-    column(plan.originSet, (c) => c.origin_station_id),
-    column(plan.originSet, (c) => c.origin_district),
-    column(plan.originSet, (c) => c.origin_hub_seq),
-    column(plan.newTargets, (t) => t.hub_seq),
-    column(plan.newTargets, (t) => t.ordinal),
-    column(plan.newTargets, (t) => t.case_id),
-    column(plan.newTargets, (t) => t.kind),
-    column(plan.newTargets, (t) => t.station_id),
-    column(plan.newTargets, (t) => t.department),
-    column(plan.grants, (g) => g.stationId),
-    column(plan.grants, (g) => g.caseId),
-    column(plan.grants, (g) => g.seq),
-    w.stationId,
-    column(refused, (r) => storableText(r.id)),
-    column(refused, (r) => r.code),
-    column(refused, (r) => storableText(r.reason)),
-    column(refused, (r) => storableText(r.content)),
-    column(refused, (r) => r.seq),
-    w.progress,
-    w.guard?.aheadMax ?? null,
-    [...(w.guard?.caseIds ?? [])],
-    w.guard?.stationCount ?? null,
-  ]);
+  const empty = accepted.length === 0 && refused.length === 0 && w.progress === null && !w.guard;
+  if (empty) return { empty, params: [] };
+  return {
+    empty,
+    params: [
+      column(accepted, (a) => a.hubSeq),
+      joinTexts(column(accepted, (a) => a.event.id)),
+      joinTexts(column(accepted, (a) => a.event.caseId)),
+      joinTexts(column(accepted, (a) => a.event.stationId)),
+      column(accepted, (a) => a.event.seq),
+      joinTexts(column(accepted, (a) => a.event.type)),
+      joinTexts(column(accepted, (a) => a.event.at)),
+      joinTexts(column(accepted, (a) => a.content)),
+      joinTexts(column(plan.newCases, (c) => c.case_id)),
+      column(plan.newCases, (c) => c.first_hub_seq),
+      column(plan.newCases, (c) => c.origin_station_id),
+      column(plan.newCases, (c) => c.origin_district),
+      column(plan.newCases, (c) => c.origin_hub_seq),
+      column(plan.originSet, (c) => c.case_id),
+      column(plan.originSet, (c) => c.origin_station_id),
+      column(plan.originSet, (c) => c.origin_district),
+      column(plan.originSet, (c) => c.origin_hub_seq),
+      column(plan.newTargets, (t) => t.hub_seq),
+      column(plan.newTargets, (t) => t.ordinal),
+      joinTexts(column(plan.newTargets, (t) => t.case_id)),
+      joinTexts(column(plan.newTargets, (t) => t.kind)),
+      column(plan.newTargets, (t) => t.station_id),
+      column(plan.newTargets, (t) => t.department),
+      joinTexts(column(plan.grants, (g) => g.stationId)),
+      joinTexts(column(plan.grants, (g) => g.caseId)),
+      column(plan.grants, (g) => g.seq),
+      w.stationId,
+      column(refused, (r) => storableText(r.id)),
+      column(refused, (r) => r.code),
+      column(refused, (r) => storableText(r.reason)),
+      column(refused, (r) => storableText(r.content)),
+      column(refused, (r) => r.seq),
+      w.progress,
+      w.guard?.aheadMax ?? null,
+      [...(w.guard?.caseIds ?? [])],
+      w.guard?.stationCount ?? null,
+    ],
+  };
+}
+
+/** Run a prepared write: ONE statement (call under the sync lock). */
+export async function runWrite(tx: Queryable, prepared: PreparedWrite): Promise<Written> {
+  if (prepared.empty) return { ok: true, shift: 0 };
+  const [row] = await tx.query<{ ok: boolean; shift: number | string }>(WRITE_SQL, prepared.params);
   return { ok: row?.ok === true, shift: Number(row?.shift ?? 0) };
+}
+
+export async function writeBatch(tx: Queryable, w: BatchWrite): Promise<Written> {
+  return runWrite(tx, prepareWrite(w));
 }

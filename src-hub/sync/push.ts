@@ -21,7 +21,7 @@ import { HubError } from '../errors';
 import { planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
-import { writeBatch, type BatchWrite } from './batch-write';
+import { prepareWrite, runWrite, writeBatch, type BatchWrite } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { progressFrom, type Progress } from './progress';
@@ -108,11 +108,13 @@ export async function pushEvents(
       // under the station's own lock: what only its pushes write stays as read
       await takeStationLock(tx, me.stationId);
       const ahead = await readBatchContext(tx, me, batch);
-      await takeSyncLock(tx);
+      // judged and encoded before the sync lock: under it, only the one guarded statement runs
       const decision = decide(me, items, basis, ahead);
-      if (!(decision instanceof HubError)) {
-        const guard = { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
-        const written = await writeBatch(tx, { ...decision.write, guard });
+      const guard = { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
+      const prepared = decision instanceof HubError ? null : prepareWrite({ ...decision.write, guard });
+      await takeSyncLock(tx);
+      if (prepared !== null && !(decision instanceof HubError)) {
+        const written = await runWrite(tx, prepared);
         if (written.ok) return outcomeOf(decision, written.shift);
       }
       // the context changed meanwhile (or the batch is refused): judge again on rows read under the lock

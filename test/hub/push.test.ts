@@ -30,6 +30,22 @@ describeEachDriver('hub push', (driver) => {
     return Number((await hub.db.query<{ n: number }>(sql, params))[0]!.n);
   }
 
+  it('stores texts with quotes, backslashes, braces, commas, separators and control characters exactly as sent', async () => {
+    // the write sends text columns joined by U+001E (batch-write.ts): content holding any of
+    // these must come back byte for byte, and a raw U+001E or newline inside a JSON string is
+    // escaped by canonical JSON, so it cannot split a value
+    const d = await desk('p110-texts');
+    const awkward = '引号"\'反斜杠\\ 花括号{} 逗号, NULL 分隔\u001e\u001f 换行\n 制表\t 结束';
+    const c = d.created(awkward);
+    const note = d.note(c.caseId, '{"a":[1,2]}\\"');
+    const r = PushResponseSchema.parse((await push(hub.url, d.token, [c, note])).body);
+    expect(r.results.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+    const pulled = await pullAll(hub.url, d.token);
+    expect(pulled.events.map((e) => e.event)).toEqual([c, note].map((e) => JSON.parse(JSON.stringify(e)) as unknown));
+    const stored = await hub.db.query<{ content: string }>('SELECT content FROM events WHERE station_id = $1 ORDER BY seq', ['p110-texts']);
+    expect(stored.map((s) => s.content)).toEqual([canonicalJson(c), canonicalJson(note)]);
+  });
+
   it('accepts new events with increasing hubSeq; the same batch again is all duplicate with the same hubSeq', async () => {
     const d = await desk('p110-dup');
     const c = d.created();

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src-common/domain';
 import { DataDirLock, DataDirLockedError } from '../../src-hub/db/data-dir-lock';
 import { SerialQueue } from '../../src-hub/db/serial-queue';
+import { joinTexts } from '../../src-hub/sync/batch-write';
 import { placeholders, valuesRows } from '../../src-hub/db/database';
 import { configFromEnv } from '../../src-hub/config';
 import { compareCursor, formatCursor, parseCursor } from '../../src-hub/sync/cursor';
@@ -161,5 +162,17 @@ describe('data folder lock (PGlite is single-process)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('joinTexts (a text column sent as one text, split by string_to_array)', () => {
+  it('joins with U+001E, and an empty list is the empty text', () => {
+    expect(joinTexts(['a', '引号"{},\\', 'c'])).toBe('a\u001e引号"{},\\\u001ec');
+    expect(joinTexts([])).toBe('');
+  });
+
+  it('refuses a value the split would lose or cut in two', () => {
+    expect(() => joinTexts(['a', ''])).toThrow(/empty or holds U\+001E/);
+    expect(() => joinTexts(['a\u001eb'])).toThrow(/empty or holds U\+001E/);
   });
 });

@@ -1,9 +1,9 @@
 /** The station protocol's routes (src-common/protocol/v1.ts). */
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type Health, type PullResponse, type PushResponse, type StationInfo } from '../../src-common/protocol/v1';
+import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type Health, type PushResponse, type StationInfo } from '../../src-common/protocol/v1';
 import type { Database } from '../db/database';
 import { HubError } from '../errors';
-import { pullEvents } from '../sync/pull';
+import { pullEvents, pullResponseJson } from '../sync/pull';
 import { pushEvents } from '../sync/push';
 import { inlineValidator, type Validator } from '../sync/validator';
 import type { StatisticsUpkeep } from '../db/statistics-upkeep';
@@ -65,9 +65,11 @@ export function syncRoutes(
     },
   );
 
-  app.get(`${API_PREFIX}/events`, { config: { auth: 'station' } }, async (request): Promise<PullResponse> => {
+  app.get(`${API_PREFIX}/events`, { config: { auth: 'station' } }, async (request, reply): Promise<string> => {
     const me = stationOf(request);
     const { after, limit } = checkPullQuery(request.query);
-    return pullEvents(db, me, after, limit);
+    // a PullResponse, written with the stored event texts spliced in (pull.ts)
+    reply.type('application/json; charset=utf-8');
+    return pullResponseJson(await pullEvents(db, me, after, limit));
   });
 }

@@ -8,6 +8,8 @@ import { canonicalJson } from '../../src-common/domain';
 import { DataDirLock, DataDirLockedError } from '../../src-hub/db/data-dir-lock';
 import { SerialQueue } from '../../src-hub/db/serial-queue';
 import { joinTexts } from '../../src-hub/sync/batch-write';
+import { pullResponseJson } from '../../src-hub/sync/pull';
+import { PullResponseSchema } from '../../src-common/protocol/v1';
 import { placeholders, valuesRows } from '../../src-hub/db/database';
 import { configFromEnv } from '../../src-hub/config';
 import { compareCursor, formatCursor, parseCursor } from '../../src-hub/sync/cursor';
@@ -174,5 +176,20 @@ describe('joinTexts (a text column sent as one text, split by string_to_array)',
   it('refuses a value the split would lose or cut in two', () => {
     expect(() => joinTexts(['a', ''])).toThrow(/empty or holds U\+001E/);
     expect(() => joinTexts(['a\u001eb'])).toThrow(/empty or holds U\+001E/);
+  });
+});
+
+describe('pullResponseJson (stored event texts spliced into a PullResponse)', () => {
+  it('writes exactly what JSON.stringify writes for the parsed page, and the protocol schema reads it', () => {
+    const events = [
+      { v: 1, id: 'A', payload: { text: '引号" 反斜杠\\ 换行\n \u001e', n: 1.5, list: [null, true] } },
+      { v: 1, id: 'B', payload: {} },
+    ];
+    const page = { events: events.map((e, i) => ({ hubSeq: 41 + i, content: canonicalJson(e) })), cursor: '42.40', more: true };
+    const text = pullResponseJson(page);
+    const parsed = { events: page.events.map((e) => ({ hubSeq: e.hubSeq, event: JSON.parse(e.content) as unknown })), cursor: page.cursor, more: page.more };
+    expect(text).toBe(JSON.stringify(parsed));
+    expect(PullResponseSchema.parse(JSON.parse(text))).toEqual(parsed);
+    expect(JSON.parse(pullResponseJson({ events: [], cursor: '7', more: false }))).toEqual({ events: [], cursor: '7', more: false });
   });
 });

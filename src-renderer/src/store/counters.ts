@@ -23,7 +23,10 @@ export class CounterDelta {
    * the transaction that will apply.
    */
   async prefetch(db: RelayDb): Promise<void> {
-    const rows = await db.counters.toArray();
+    this.prefetched(await db.counters.toArray());
+  }
+  /** Take every counter row, read by the caller in its transaction (as prefetch() would). */
+  prefetched(rows: readonly CounterRow[]): void {
     this.current = new Map(rows.map((row) => [row.key, row.n]));
   }
   add(key: string, n: number): void {

@@ -22,7 +22,8 @@ import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent }
 import { toCaseState, toStoredCase } from './projection';
 import { CURSOR_KEY, cursorOf } from './pull-cursor';
 import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
-import { heldKeys, putAll } from './write-and-commit';
+import { getAll, getMany, heldKeys } from './read-at-once';
+import { putAll } from './write-and-commit';
 
 /** how long after a save its search terms wait for the desk to pause (see terms-index.ts) */
 const TERMS_AFTER_SAVE_MS = 100;
@@ -78,16 +79,18 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     const caseNoKeys = [...new Set(commands.flatMap((c, i) => (isAuto(c) ? [caseNoKey(ats[i]!)] : [])))];
     const settingKeys = [SEQ_KEY, LSEQ_KEY, ...caseNoKeys];
     const counters = new CounterDelta();
-    const [settingRows, caseRows, , watermarkRow, heldEvents, heldOutbox] = await Promise.all([
+    // all at once, past Dexie (read-at-once.ts)
+    const [settingRows, caseRows, counterRows, watermarkRows, heldEvents, heldOutbox] = await Promise.all([
       // with what this desk knew when it acted (the pull cursor): the hub judges the events by it
-      db.settings.bulkGet([...settingKeys, CURSOR_KEY]),
-      db.cases.bulkGet(caseIds),
-      counters.prefetch(db),
-      creates ? undefined : db.termsState.get(TERMS_INDEXED_TO_KEY),
+      getMany(tx, db.settings, [...settingKeys, CURSOR_KEY]),
+      getMany(tx, db.cases, caseIds),
+      getAll(tx, db.counters),
+      creates ? [] : getMany(tx, db.termsState, [TERMS_INDEXED_TO_KEY]),
       // the writes are puts (see write-and-commit.ts): new rows must not overwrite held ones
-      heldKeys(db.events, ids),
-      heldKeys(db.outbox, ids),
+      heldKeys(tx, db.events, ids, db.keyRange),
+      heldKeys(tx, db.outbox, ids, db.keyRange),
     ]);
+    counters.prefetched(counterRows);
     const held = [...heldEvents, ...heldOutbox, ...ids.filter((id, i) => ids.indexOf(id) !== i)];
     if (held.length > 0) throw new Error(`event id not new: ${[...new Set(held)].join(', ')}`);
     const basis = cursorOf(settingRows[settingKeys.length]);
@@ -135,7 +138,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
     // no case created and nothing waiting to be indexed: the search terms stay caught up
-    const watermark = !creates && termsWatermark(watermarkRow) === firstLseq - 1 ? [{ key: TERMS_INDEXED_TO_KEY, value: lastLseq }] : [];
+    const watermark = !creates && termsWatermark(watermarkRows[0]) === firstLseq - 1 ? [{ key: TERMS_INDEXED_TO_KEY, value: lastLseq }] : [];
     // everything handed back is made before the writes: after the commit is asked, nothing may throw
     const createdIds = new Set(stored.filter((e) => e.type === 'case.created').map((e) => e.caseId));
     const job: TermsJob = { firstLseq, lastLseq, rows: rows.filter((r) => createdIds.has(r.id)).map(caseTermsOf) };

@@ -11,7 +11,7 @@
  *
  * What keeps the transaction all-or-nothing once commit() is asked, when abort() is no longer
  * possible: every write is a put() on a store without a unique index, so no request can fail on
- * its own (callers check beforehand that keys which must be new are: see heldKeys). A write
+ * its own (callers check beforehand that keys which must be new are: read-at-once.ts heldKeys). A write
  * IndexedDB refuses while it is being issued (a bad key, a value it cannot clone) throws here,
  * before commit() is asked, and the transaction is aborted as usual. A failing commit (disk full,
  * I/O error) aborts the whole transaction, as always.
@@ -53,16 +53,4 @@ export function putAll(tx: Transaction, puts: readonly TablePuts[], options: { c
   last.onsuccess = () => settle.resolve();
   if (options.commit) idb.commit();
   return done;
-}
-
-/**
- * Which of `keys` the table holds already, in one request (keys of one recording are close
- * together: ULIDs of the same moment).
- */
-export async function heldKeys(table: Table<unknown, string>, keys: readonly string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const sorted = [...keys].sort();
-  const wanted = new Set(keys);
-  const inRange = await table.where(':id').between(sorted[0]!, sorted.at(-1)!, true, true).primaryKeys();
-  return inRange.filter((k) => wanted.has(k));
 }

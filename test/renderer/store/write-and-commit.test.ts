@@ -1,7 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import { IDBFactory, IDBKeyRange, IDBTransaction } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { heldKeys, putAll } from '../../../src-renderer/src/store/write-and-commit';
+import { putAll } from '../../../src-renderer/src/store/write-and-commit';
 
 interface Row {
   id: string;
@@ -102,16 +102,5 @@ describe('putAll', () => {
     const commit = vi.spyOn(IDBTransaction.prototype, 'commit');
     await d.transaction('rw', [d.a], (tx) => putAll(tx, [{ table: d.a, rows: [] }], { commit: true }));
     expect(commit).not.toHaveBeenCalled();
-  });
-});
-
-describe('heldKeys', () => {
-  it('finds which of the keys are held, whatever else lies between them', async () => {
-    const d = scratch();
-    await d.a.bulkPut(['k1', 'k2', 'k3', 'k5', 'k7'].map((id, n) => ({ id, n })));
-    expect(await heldKeys(d.a, ['k6', 'k3', 'k0'])).toEqual(['k3']);
-    expect(await heldKeys(d.a, ['k4', 'k6'])).toEqual([]);
-    expect((await heldKeys(d.a, ['k7', 'k1', 'k9'])).sort()).toEqual(['k1', 'k7']);
-    expect(await heldKeys(d.a, [])).toEqual([]);
   });
 });

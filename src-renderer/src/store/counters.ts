@@ -2,8 +2,8 @@
  * Counters kept in the same transaction as the rows they count, so the desk never has to
  * count 100,000 rows (0.1–0.4 s in IndexedDB) to show a number.
  */
-import { STATUSES, type Status } from '../../../src-common/domain';
-import type { RelayDb } from './db';
+import type { Status } from '../../../src-common/domain';
+import type { CounterRow, RelayDb } from './db';
 
 export const COUNTER = {
   total: 'cases:total',
@@ -13,19 +13,21 @@ export const COUNTER = {
   rejected: 'outbox:rejected',
 } as const;
 
-/** Every counter a recording can move: read at once, before the changes are known. */
-const RECORDING_KEYS: string[] = [COUNTER.total, COUNTER.urgentOpen, COUNTER.outbox, ...STATUSES.map((s) => COUNTER.status(s))];
-
 export class CounterDelta {
   private readonly deltas = new Map<string, number>();
   private current: Map<string, number> | null = null;
   /**
-   * Read the counters a recording can move now, in the same round trip as the transaction's
-   * other reads, so that apply() only writes. Call inside the transaction that will apply.
+   * Read every counter now, in the same round trip as the transaction's other reads, so that
+   * apply() only writes. The store holds a few rows (one per counter that was ever moved), so
+   * this is one getAll request instead of one get per counter a recording can move. Call inside
+   * the transaction that will apply.
    */
   async prefetch(db: RelayDb): Promise<void> {
-    const rows = await db.counters.bulkGet(RECORDING_KEYS);
-    this.current = new Map(RECORDING_KEYS.map((key, i) => [key, rows[i]?.n ?? 0]));
+    this.prefetched(await db.counters.toArray());
+  }
+  /** Take every counter row, read by the caller in its transaction (as prefetch() would). */
+  prefetched(rows: readonly CounterRow[]): void {
+    this.current = new Map(rows.map((row) => [row.key, row.n]));
   }
   add(key: string, n: number): void {
     if (n !== 0) this.deltas.set(key, (this.deltas.get(key) ?? 0) + n);
@@ -40,15 +42,23 @@ export class CounterDelta {
     const isUrgentOpen = after.urgency === 'urgent' && after.status !== 'closed';
     if (wasUrgentOpen !== isUrgentOpen) this.add(COUNTER.urgentOpen, isUrgentOpen ? 1 : -1);
   }
+  /**
+   * The counter rows to write (only those that move), from the prefetched values: for a caller
+   * that issues its writes itself (record.ts).
+   */
+  rows(): CounterRow[] {
+    const current = this.current;
+    if (!current) throw new Error('CounterDelta.rows() needs prefetch() first');
+    return [...this.deltas].map(([key, delta]) => ({ key, n: (current.get(key) ?? 0) + delta }));
+  }
   /** Write the deltas; call inside the transaction that made the change. */
   async apply(db: RelayDb): Promise<void> {
     if (this.deltas.size === 0) return;
-    const keys = [...this.deltas.keys()];
-    const current = this.current;
-    if (current && keys.every((key) => current.has(key))) {
-      await db.counters.bulkPut(keys.map((key) => ({ key, n: current.get(key)! + this.deltas.get(key)! })));
+    if (this.current) {
+      await db.counters.bulkPut(this.rows());
       return;
     }
+    const keys = [...this.deltas.keys()];
     const rows = await db.counters.bulkGet(keys);
     await db.counters.bulkPut(keys.map((key, i) => ({ key, n: (rows[i]?.n ?? 0) + this.deltas.get(key)! })));
   }

@@ -183,8 +183,12 @@ export class RelayDb extends Dexie {
   caseTerms!: Table<CaseTermsRow, string>;
   termsState!: Table<SettingRow, string>;
 
+  /** the IDBKeyRange of the IndexedDB this database runs on, for requests made past Dexie */
+  readonly keyRange: typeof IDBKeyRange;
+
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
+    this.keyRange = options.IDBKeyRange ?? globalThis.IDBKeyRange;
     this.version(1).stores({
       events: 'id, caseId, [stationId+seq], lseq, hubSeq',
       cases: CASE_INDEXES_V1.join(', '),

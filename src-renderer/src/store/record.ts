@@ -22,6 +22,8 @@ import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent }
 import { toCaseState, toStoredCase } from './projection';
 import { CURSOR_KEY, cursorOf } from './pull-cursor';
 import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
+import { getAll, getMany, heldKeys } from './read-at-once';
+import { putAll } from './write-and-commit';
 
 /** how long after a save its search terms wait for the desk to pause (see terms-index.ts) */
 const TERMS_AFTER_SAVE_MS = 100;
@@ -55,8 +57,9 @@ const numberOf = (row: SettingRow | undefined): number => (typeof row?.value ===
 
 /**
  * The transaction makes two round trips to IndexedDB: every read first, at once (settings,
- * case rows, counters), then every write, at once. The search terms of created cases are
- * written after it commits (terms-index.ts).
+ * case rows, counters, and whether the new event ids are free), then every write, at once,
+ * followed by the commit without waiting for the writes' answers (write-and-commit.ts). The
+ * search terms of created cases are written after it commits (terms-index.ts).
  */
 export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: readonly Command[]): Promise<RelayEvent[]> {
   if (commands.length === 0) return [];
@@ -67,23 +70,30 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
   // a recording that creates no case moves the terms watermark itself (see below); one that
   // does leaves it to the follow-up, and does not touch termsState, so never waits for one
   const tables = [db.events, db.cases, db.outbox, db.settings, db.counters, ...(creates ? [] : [db.termsState])];
-  const result = await db.transaction('rw', tables, async () => {
+  const result = await db.transaction('rw', tables, async (tx) => {
     // one reading of the clock per command, in order, then one for the outbox (demo-fill.ts relies on it)
     const ats = commands.map(() => now());
+    const ids = ats.map((at) => ulid(at.getTime()));
     const caseIds = [...new Set(commands.map((c) => c.caseId))];
     const isAuto = (c: Command) => c.type === 'case.created' && (c.payload as { caseNo?: string }).caseNo === AUTO_CASE_NO;
     const caseNoKeys = [...new Set(commands.flatMap((c, i) => (isAuto(c) ? [caseNoKey(ats[i]!)] : [])))];
     const settingKeys = [SEQ_KEY, LSEQ_KEY, ...caseNoKeys];
     const counters = new CounterDelta();
-    const [settingRows, caseRows, , watermarkRow, cursorRow] = await Promise.all([
-      db.settings.bulkGet(settingKeys),
-      db.cases.bulkGet(caseIds),
-      counters.prefetch(db),
-      creates ? undefined : db.termsState.get(TERMS_INDEXED_TO_KEY),
-      // what this desk knew when it acted (the pull cursor): the hub judges the events by it
-      db.settings.get(CURSOR_KEY),
+    // all at once, past Dexie (read-at-once.ts)
+    const [settingRows, caseRows, counterRows, watermarkRows, heldEvents, heldOutbox] = await Promise.all([
+      // with what this desk knew when it acted (the pull cursor): the hub judges the events by it
+      getMany(tx, db.settings, [...settingKeys, CURSOR_KEY]),
+      getMany(tx, db.cases, caseIds),
+      getAll(tx, db.counters),
+      creates ? [] : getMany(tx, db.termsState, [TERMS_INDEXED_TO_KEY]),
+      // the writes are puts (see write-and-commit.ts): new rows must not overwrite held ones
+      heldKeys(tx, db.events, ids, db.keyRange),
+      heldKeys(tx, db.outbox, ids, db.keyRange),
     ]);
-    const basis = cursorOf(cursorRow);
+    counters.prefetched(counterRows);
+    const held = [...heldEvents, ...heldOutbox, ...ids.filter((id, i) => ids.indexOf(id) !== i)];
+    if (held.length > 0) throw new Error(`event id not new: ${[...new Set(held)].join(', ')}`);
+    const basis = cursorOf(settingRows[settingKeys.length]);
     const settings = new Map(settingKeys.map((key, i) => [key, numberOf(settingRows[i])]));
     const firstSeq = settings.get(SEQ_KEY)! + 1;
     const firstLseq = settings.get(LSEQ_KEY)! + 1;
@@ -101,7 +111,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       }
       const event = parseEvent({
         v: 1,
-        id: ulid(at.getTime()),
+        id: ids[i]!,
         caseId: command.caseId,
         stationId: ctx.station.stationId,
         operator: ctx.station.operator,
@@ -127,18 +137,26 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     ];
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
-    await Promise.all([
-      db.settings.bulkPut(settingWrites),
-      db.events.bulkAdd(stored),
-      db.outbox.bulkAdd(stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis }))),
-      db.cases.bulkPut(rows),
-      counters.apply(db),
-      // no case created and nothing waiting to be indexed: the search terms stay caught up
-      !creates && termsWatermark(watermarkRow) === firstLseq - 1 ? db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: lastLseq }) : null,
-    ]);
+    // no case created and nothing waiting to be indexed: the search terms stay caught up
+    const watermark = !creates && termsWatermark(watermarkRows[0]) === firstLseq - 1 ? [{ key: TERMS_INDEXED_TO_KEY, value: lastLseq }] : [];
+    // everything handed back is made before the writes: after the commit is asked, nothing may throw
     const createdIds = new Set(stored.filter((e) => e.type === 'case.created').map((e) => e.caseId));
     const job: TermsJob = { firstLseq, lastLseq, rows: rows.filter((r) => createdIds.has(r.id)).map(caseTermsOf) };
-    return { events: stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent), job };
+    const events = stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent);
+    await putAll(
+      tx,
+      [
+        { table: db.settings, rows: settingWrites },
+        { table: db.events, rows: stored },
+        { table: db.outbox, rows: stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis })) },
+        { table: db.cases, rows },
+        { table: db.counters, rows: counters.rows() },
+        { table: db.termsState, rows: watermark },
+      ],
+      // nested, the caller's transaction goes on: it commits
+      { commit: !nested },
+    );
+    return { events, job };
   });
   // nested, the follow-up must not run before the caller's transaction commits (or if it
   // aborts): a catch-up from the events, which IndexedDB starts only after that transaction.

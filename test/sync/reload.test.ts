@@ -7,6 +7,7 @@
  * nothing comes twice; a page that cannot be applied leaves neither its events nor its cursor.
  */
 import Dexie from 'dexie';
+import { IDBObjectStore } from 'fake-indexeddb';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { PullResponse, PushResponse } from '../../src-common/protocol/v1';
 import { CURSOR_KEY } from '../../src-renderer/src/sync/pull';
@@ -133,12 +134,18 @@ describeEachDriver('sync: a desk reloaded mid-sync', (driver) => {
     await s110.push();
     const s = await station(H12345);
     let failCursor = 2; // the second page's cursor write fails
-    const refuse = (key: unknown) => {
-      if (key === CURSOR_KEY && --failCursor === 0) throw new Error('磁盘写入失败（测试注入）');
-    };
-    s.db.settings.hook('creating', refuse);
-    s.db.settings.hook('updating', (_mods, key) => refuse(key));
-    await expect(s.pull(6)).rejects.toThrow(/磁盘写入失败/);
+    // at the IndexedDB level (the page's writes go straight to its transaction: write-and-commit.ts)
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'settings' && (value as { key?: unknown })?.key === CURSOR_KEY && --failCursor === 0) throw new Error('磁盘写入失败（测试注入）');
+      return put.call(this, value, key);
+    } as typeof put;
+    try {
+      await expect(s.pull(6)).rejects.toThrow(/磁盘写入失败/);
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(failCursor).toBe(0);
     // page 3 was asked for while page 2 was being applied, and dropped when that failed
     expect(s.faulty.calls).toHaveLength(3);
     const pages = s.faulty.calls.slice(0, 2).map((c) => c.hubAnswers[0]!.body as PullResponse);
@@ -146,7 +153,7 @@ describeEachDriver('sync: a desk reloaded mid-sync', (driver) => {
     // page 1 and its cursor, nothing of page 2
     expect((await s.events()).map((e) => e.id).sort()).toEqual(pages[0]!.events.map((e) => (e.event as { id: string }).id).sort());
     expect(await s.cursor()).toBe(pages[0]!.cursor);
-    await s.reload(); // (the hooks go with the old store)
+    await s.reload();
     expect(await s.pull(6)).toMatchObject({ received: 9, added: 9 });
     await expectStationConverged(s, await hub.held(), new Set(ids));
   });

@@ -234,9 +234,9 @@ const api = {
       const result = await applyExternalEvents(
         db,
         page.events.map((e) => ({ event: e.event, hubSeq: e.hubSeq })),
-        async () => {
-          await db.settings.put({ key: CURSOR_KEY, value: page.cursor });
-        },
+        undefined,
+        // as pullAll does
+        { settings: [{ key: CURSOR_KEY, value: page.cursor }] },
       );
       added += result.added;
     }

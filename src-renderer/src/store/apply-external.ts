@@ -9,11 +9,12 @@
 import Dexie, { type Table } from 'dexie';
 import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
-import type { CaseTermsRow, RelayDb, StoredCase, StoredEvent } from './db';
+import type { CaseTermsRow, RelayDb, SettingRow, StoredCase, StoredEvent } from './db';
 import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
 import { withHubSeqs } from './hub-seqs';
 import { eventsByCase } from './refold';
 import { caseTermsOf, scheduleTermsIndexing, type TermsJob } from './terms-index';
+import { putAll } from './write-and-commit';
 
 const LSEQ_KEY = 'local:lseq';
 /**
@@ -93,6 +94,15 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+export interface ApplyOptions {
+  /**
+   * Settings rows written with the events, in the same round trip (a pull's new cursor). Unlike
+   * `extraWrites`, which runs after the events are written (it may read them), these let the
+   * transaction ask for its commit as soon as its writes are issued (write-and-commit.ts).
+   */
+  settings?: readonly SettingRow[];
+}
+
 /**
  * Validate everything first, then write in one transaction. Throws (and writes nothing) if
  * any event is malformed or conflicts with one held.
@@ -101,6 +111,7 @@ export async function applyExternalEvents(
   db: RelayDb,
   incoming: readonly ExternalEvent[],
   extraWrites?: () => Promise<void>,
+  options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   const parsed = incoming.map((item, index) => {
     try {
@@ -111,7 +122,7 @@ export async function applyExternalEvents(
   });
   // inside a caller's transaction, whose commit is not known here (see record.ts)
   const nested = Dexie.currentTransaction !== null;
-  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks, db.rejected], async () => {
+  const result = await db.transaction('rw', [db.events, db.cases, db.settings, db.counters, db.outbox, db.hubAcks, db.rejected], async (tx) => {
     // every read that does not depend on another, in one round trip
     const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
     const counters = new CounterDelta();
@@ -182,18 +193,24 @@ export async function applyExternalEvents(
     }
 
     const lseqAfter = lseqBefore + added.length;
-    await Promise.all([
-      added.length > 0 ? db.settings.put({ key: LSEQ_KEY, value: lseqAfter }) : null,
-      added.length > 0 ? db.events.bulkAdd(added) : null,
-      toSequence.length > 0 ? db.events.bulkPut(toSequence) : null,
-      rows.length > 0 ? db.cases.bulkPut(rows) : null,
-      counters.apply(db),
-    ]);
-    if (extraWrites) await extraWrites();
     // the search terms of the cases created by this batch are written after it (terms-index.ts)
     const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
     const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
     const job: TermsJob | null = added.length > 0 ? { firstLseq: lseqBefore + 1, lastLseq: lseqAfter, rows: terms } : null;
+    // Every write at once, as puts: the added events were read above as not held (and are unique
+    // in the batch), so none can fail on its own; with nothing to follow, the commit is asked
+    // right after them (write-and-commit.ts)
+    await putAll(
+      tx,
+      [
+        { table: db.settings, rows: [...(added.length > 0 ? [{ key: LSEQ_KEY, value: lseqAfter }] : []), ...(options.settings ?? [])] },
+        { table: db.events, rows: [...added, ...toSequence] },
+        { table: db.cases, rows },
+        { table: db.counters, rows: counters.rows() },
+      ],
+      { commit: !nested && !extraWrites },
+    );
+    if (extraWrites) await extraWrites();
     return { result: { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length }, job };
   });
   // a pull applies page after page: its pages' terms are written together once it pauses (the

@@ -39,9 +39,9 @@ export async function pullAll(db: RelayDb, client: HubClient, limit = DEFAULT_PU
     const result = await applyExternalEvents(
       db,
       response.events.map((e) => ({ event: e.event, hubSeq: e.hubSeq })),
-      async () => {
-        await db.settings.put({ key: CURSOR_KEY, value: next });
-      },
+      undefined,
+      // the cursor in the page's own transaction
+      { settings: [{ key: CURSOR_KEY, value: next }] },
     );
     summary.pages++;
     summary.received += response.events.length;

@@ -695,10 +695,10 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   deliver.breakdown = pb;
 
   if (opts.deliverOnly) {
-    await page.evaluate((n) => window.relaySyncBench.reset(n), names);
+    await page.evaluate(() => window.relaySyncBench.close());
     await closeApp();
     await closeDb();
-    return { kind, where: bench.where, deliver, pulls, ingest: null, hubRows: null };
+    return { kind, where: bench.where, deliver, pulls, ingest: null, hubRows: null, browserDbs: names };
   }
 
   // ---- 3. hub ingest from many stations at once ----
@@ -742,10 +742,12 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   const size = await db.query<{ events: number; audience: number; cases: number }>(
     'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM case_audience)::int AS audience, (SELECT count(*) FROM cases)::int AS cases',
   );
-  await page.evaluate((n) => window.relaySyncBench.reset(n), names);
+  // the browser databases are deleted after the last database's run, not here: deleting them sets
+  // Chromium's storage compacting for seconds, which would slow the next run's browser side
+  await page.evaluate(() => window.relaySyncBench.close());
   await closeApp();
   await closeDb();
-  return { kind, where: bench.where, deliver, pulls, ingest: ingestResult, hubRows: size[0] };
+  return { kind, where: bench.where, deliver, pulls, ingest: ingestResult, hubRows: size[0], browserDbs: names };
 }
 
 // ---- the run ----------------------------------------------------------------------------------
@@ -832,8 +834,16 @@ async function main(): Promise<void> {
     const results: Awaited<ReturnType<typeof runDatabase>>[] = [];
     for (const kind of kinds) {
       if (skipped[kind]) continue;
+      if (results.length > 0) {
+        // the run before leaves the browser's storage and the hub's database writing in the
+        // background for a while: each database is measured on a machine that has settled
+        const quiet = Math.max(10, opts.settle * 5);
+        console.log(`\nletting the browser's storage and the previous database settle for ${quiet} s ...`);
+        await sleep(quiet * 1000);
+      }
       results.push(await runDatabase(kind, page, opts, ingest, (fn) => cleanups.push(fn)));
     }
+    await page.evaluate((n) => window.relaySyncBench.reset(n), results.flatMap((r) => r.browserDbs));
 
     // ---- report ----
     const rows: string[][] = [['measure', 'database', 'figure', `RAW (same database / browser, same run)`, 'target', 'result']];

@@ -9,6 +9,7 @@
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
+import { getMany } from './read-at-once';
 import { termsIndexComplete } from './terms-index';
 
 export type SortKey = 'updatedAt' | 'receivedAt' | 'dueKey';
@@ -42,6 +43,24 @@ export interface ListPage {
 
 /** Search candidates larger than this are checked row by row along the sort index instead. */
 const MAX_SEARCH_CANDIDATES = 3000;
+
+/**
+ * How a search page is found among its candidates (the cases holding its rarest term):
+ * - up to `walkAbove` candidates, every candidate row is read and sorted (a few ms);
+ * - above, the sort index's keys are walked in order (no rows read, a few µs an entry) until
+ *   the page is full of candidates that pass, and only those rows are read; a walk that passes
+ *   `walkStepsPerCandidate` index entries per candidate (a term rare among the cases the index
+ *   walks) gives up and reads every candidate instead, so a walk costs at most about what
+ *   reading them would (in Chromium, ~10 µs an index entry walked, ~12 µs a row read).
+ * At 100,000 cases a search with filters beside its text (open + urgent + "暖气") went from
+ * ~120 to ~60 ms p95; a broad term alone stays ~90 ms, most of it reading the term's 2,300
+ * candidate keys from the multi-entry index and walking as many index entries.
+ */
+export interface SearchTuning {
+  walkAbove: number;
+  walkStepsPerCandidate: number;
+}
+export const SEARCH_TUNING: SearchTuning = { walkAbove: 200, walkStepsPerCandidate: 2 };
 
 type EqField = 'status' | 'urgency' | 'nature' | 'category' | 'ownerId';
 const COMPOUND: Record<EqField, SortKey[]> = {
@@ -91,12 +110,67 @@ function sortBounds(filter: ListFilter, sort: ListSort, cursor: PageCursor | nul
   return [lo, hi];
 }
 
+type Wanted = ReturnType<typeof queryTerms>;
+
+/**
+ * The page of `candidates` that pass the filter, walking the keys of the sort index the plain
+ * list would use (choosePlan) in the page's order; null when the walk passes `budget` index
+ * entries first. Rows are read only for candidates met on the way, a page's worth at a time.
+ */
+async function pageAlongIndex(
+  db: RelayDb,
+  filter: ListFilter,
+  sort: ListSort,
+  limit: number,
+  cursor: PageCursor | null,
+  candidates: ReadonlySet<string>,
+  wanted: Wanted,
+  budget: number,
+): Promise<StoredCase[] | null> {
+  const plan = choosePlan(filter, sort);
+  const [lo, hi] = sortBounds(filter, sort, cursor);
+  if (lo > hi) return [];
+  const v = plan.field ? (filter[plan.field] as string) : null;
+  const range = v !== null ? db.keyRange.bound([v, lo], [v, hi]) : db.keyRange.bound(lo, hi);
+  return db.transaction('r', db.cases, async (tx) => {
+    // a key cursor: index keys and primary keys only, no case rows
+    const request = tx.idbtrans.objectStore('cases').index(plan.index).openKeyCursor(range, sort.dir === 'desc' ? 'prev' : 'next');
+    let settle: { resolve: (c: IDBCursor | null) => void; reject: (e: unknown) => void } | null = null;
+    request.onsuccess = () => settle?.resolve(request.result);
+    request.onerror = () => settle?.reject(request.error ?? new Error('the index walk failed'));
+    const step = () => new Promise<IDBCursor | null>((resolve, reject) => (settle = { resolve, reject }));
+    const rows: StoredCase[] = [];
+    let steps = 0;
+    let at = await step();
+    while (at && rows.length <= limit) {
+      const met: string[] = [];
+      while (at) {
+        const key = at.primaryKey as string;
+        if (candidates.has(key)) met.push(key);
+        if (met.length > limit - rows.length) break;
+        if (++steps > budget) return null;
+        at.continue();
+        at = await step();
+      }
+      for (const row of await getMany(tx, db.cases, met)) {
+        if (row && termsMatch(row.terms, wanted) && rowMatches(row, filter, plan.field) && afterCursor(row, sort, cursor)) rows.push(row);
+      }
+      if (at && rows.length <= limit) {
+        at.continue();
+        at = await step();
+      }
+    }
+    return rows;
+  });
+}
+
 async function pageBySearch(
   db: RelayDb,
   filter: ListFilter,
   sort: ListSort,
   limit: number,
   cursor: PageCursor | null,
+  tuning: SearchTuning,
 ): Promise<ListPage | null> {
   const wanted = queryTerms(filter.search ?? '');
   if (wanted.length === 0) return null;
@@ -109,6 +183,18 @@ async function pageBySearch(
   // prefix, so a cut-off list of entries may miss cases even when it has few distinct ones
   if (keys.length > MAX_SEARCH_CANDIDATES) return null;
   const unique = [...new Set(keys)];
+  if (unique.length > tuning.walkAbove) {
+    const along = await pageAlongIndex(db, filter, sort, limit, cursor, new Set(unique), wanted, unique.length * tuning.walkStepsPerCandidate);
+    if (along) {
+      const page = along.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        rows: page,
+        next: along.length > limit && last ? { value: last[sort.key], id: last.id } : null,
+        plan: `terms:${first.term} along ${choosePlan(filter, sort).index}`,
+      };
+    }
+  }
   const rows = (await db.cases.bulkGet(unique)).filter((r): r is StoredCase => Boolean(r));
   const matching = rows
     .filter((r) => termsMatch(r.terms, wanted) && rowMatches(r, filter, null) && afterCursor(r, sort, cursor))
@@ -131,11 +217,12 @@ export async function queryCasePage(
   sort: ListSort,
   limit = 50,
   cursor: PageCursor | null = null,
+  tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<ListPage> {
   // while the cases held before v4 still wait for their terms (terms-index.ts backfillTerms),
   // search checks the terms in the case rows along the sort index instead: slower, complete
   if (filter.search && filter.search.trim() && (await termsIndexComplete(db))) {
-    const viaTerms = await pageBySearch(db, filter, sort, limit, cursor);
+    const viaTerms = await pageBySearch(db, filter, sort, limit, cursor, tuning);
     if (viaTerms) return viaTerms;
   }
   const wanted = filter.search ? queryTerms(filter.search) : [];

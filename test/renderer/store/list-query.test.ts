@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDBObjectStore } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   caseSearchTerms,
   foldCase,
@@ -15,7 +16,7 @@ import {
 } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb, StoredCase } from '../../../src-renderer/src/store/db';
-import { choosePlan, queryCasePage, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
+import { choosePlan, queryCasePage, type ListFilter, type ListSort, type SearchTuning, type SortKey } from '../../../src-renderer/src/store/list-query';
 import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { CaseScript, createdPayload, H12345, HEAT, P110, T0, TO_HEAT, TO_HOTLINE, TO_WATER, WATER } from '../../domain/fixtures';
 import { freshDb } from './helpers';
@@ -118,12 +119,18 @@ function bruteForce(all: readonly StoredCase[], f: ListFilter, sort: ListSort): 
   return rows.map((c) => c.id);
 }
 
-async function pageThrough(db: RelayDb, filter: ListFilter, sort: ListSort, limit: number): Promise<{ ids: string[]; plans: Set<string> }> {
+async function pageThrough(
+  db: RelayDb,
+  filter: ListFilter,
+  sort: ListSort,
+  limit: number,
+  tuning?: SearchTuning,
+): Promise<{ ids: string[]; plans: Set<string> }> {
   const ids: string[] = [];
   const plans = new Set<string>();
   let cursor = null;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page = await queryCasePage(db, filter, sort, limit, cursor);
+    const page = await queryCasePage(db, filter, sort, limit, cursor, tuning);
     plans.add(page.plan);
     expect(page.rows.length).toBeLessThanOrEqual(limit);
     ids.push(...page.rows.map((r) => r.id));
@@ -252,6 +259,50 @@ describe('queryCasePage against a brute-force filter and sort (300 cases)', () =
     );
   }, 120_000);
 
+  // search pages found by walking the sort index's keys (SEARCH_TUNING), forced on for every
+  // search here, and forced to give up at once (then every candidate is read): the same answer
+  const ALWAYS_WALK: SearchTuning = { walkAbove: 0, walkStepsPerCandidate: 1e9 };
+  const GIVE_UP: SearchTuning = { walkAbove: 0, walkStepsPerCandidate: 0 };
+
+  it.each(fixed.filter((f) => f.search))('search %j found along the sort index: every sort, pages of 4 and 10, matches brute force', async (filter) => {
+    for (const sort of sorts) {
+      for (const limit of [4, 10]) {
+        const expected = bruteForce(all, filter, sort);
+        const walked = await pageThrough(db, filter, sort, limit, ALWAYS_WALK);
+        expect(walked.ids, `${sort.key} ${sort.dir} /${limit}`).toEqual(expected);
+        // a search that finds anything is walked (one without candidates never reaches the walk)
+        if (expected.length > 0) expect([...walked.plans].some((p) => p.includes(' along '))).toBe(true);
+        const gaveUp = await pageThrough(db, filter, sort, limit, GIVE_UP);
+        expect(gaveUp.ids, `${sort.key} ${sort.dir} /${limit}, giving up`).toEqual(expected);
+        expect([...gaveUp.plans].every((p) => !p.includes(' along '))).toBe(true);
+      }
+    }
+  }, 60_000);
+
+  it('random searches with random filters, walked along the sort index, match brute force', async () => {
+    const maybe = <T,>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: arb, weight: 1 });
+    const filterArb = fc.record({
+      status: maybe(fc.constantFrom(...STATUSES)),
+      statuses: maybe(fc.subarray([...STATUSES], { minLength: 1 })),
+      urgency: maybe(fc.constantFrom<Urgency>('urgent', 'normal')),
+      category: maybe(fc.constantFrom(...CATEGORIES)),
+      ownerId: maybe(fc.constantFrom(...OWNERS)),
+      from: maybe(fc.integer({ min: 0, max: 19 }).map((k) => new Date(T0 + k * 30 * 60_000).toISOString())),
+      to: maybe(fc.integer({ min: 0, max: 19 }).map((k) => new Date(T0 + k * 30 * 60_000).toISOString())),
+      search: fc.constantFrom('停水', '水', '路', '5678', '139', '拖欠工资', '暖气 燃气'),
+    });
+    const sortArb = fc.record({ key: fc.constantFrom<SortKey>('updatedAt', 'receivedAt', 'dueKey'), dir: fc.constantFrom<'asc' | 'desc'>('asc', 'desc') });
+    const tuningArb = fc.record({ walkAbove: fc.constantFrom(0, 5, 40), walkStepsPerCandidate: fc.constantFrom(0, 1, 3, 1e9) });
+    await fc.assert(
+      fc.asyncProperty(filterArb, sortArb, fc.constantFrom(1, 3, 11, 40), tuningArb, async (raw, sort, limit, tuning) => {
+        const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as ListFilter;
+        const { ids } = await pageThrough(db, filter, sort, limit, tuning);
+        expect(ids).toEqual(bruteForce(all, filter, sort));
+      }),
+      { numRuns: 120 },
+    );
+  }, 120_000);
+
   it('a cursor in the middle of a run of equal sort values neither skips nor repeats', async () => {
     // find a receivedAt shared by many cases and cut pages of 1 through it
     const byTime = new Map<string, number>();
@@ -351,6 +402,22 @@ describe('search over many candidates (3,100 cases)', () => {
     expect(new Set(ids)).toEqual(new Set(expected));
     expect(ids).toEqual(bruteForce(all, { search: '停' }, sort));
   }, 60_000);
+
+  it('a term with a thousand candidates is paged along the sort index, reading only the rows it shows', async () => {
+    const sort: ListSort = { key: 'updatedAt', dir: 'desc' };
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'get');
+    try {
+      const page = await queryCasePage(db, { search: '停水' }, sort, 50);
+      expect(page.plan).toBe('terms:停水 along updatedAt');
+      expect(page.rows.map((r) => r.id)).toEqual(bruteForce(all, { search: '停水' }, sort).slice(0, 50));
+      // the page's 50 rows and the one that says more follow, not the 1,000 candidates
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(51);
+    } finally {
+      spy.mockRestore();
+    }
+    const { ids } = await pageThrough(db, { search: '停水' }, sort, 50);
+    expect(ids).toEqual(bruteForce(all, { search: '停水' }, sort));
+  });
 
   it('a rare term is answered from its candidates', async () => {
     const page = await queryCasePage(db, { search: '停电' }, { key: 'updatedAt', dir: 'asc' }, 1000);

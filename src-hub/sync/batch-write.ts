@@ -96,6 +96,9 @@ const WRITE_SQL = `
         AS x (hub_seq, ordinal, case_id, kind, station_id, department)
      WHERE g.ok
   ),
+  -- a plain insert of the grants not held yet: every writer of case_audience holds the sync lock
+  -- (this write, station registration) and a batch's grants are distinct (planCasesAndGrants),
+  -- so the anti-join is safe, and cheaper than ON CONFLICT's speculative insertion
   au AS (
     INSERT INTO case_audience (station_id, case_id, granted_seq)
     SELECT x.station_id, x.case_id, x.granted_seq + g.shift

@@ -51,6 +51,8 @@ export function putAll(tx: Transaction, puts: readonly TablePuts[], options: { c
   }
   if (!last) return Promise.resolve();
   last.onsuccess = () => settle.resolve();
-  if (options.commit) idb.commit();
+  // a browser without commit() (from before 2019–2021) commits once the page leaves the
+  // transaction idle, as every transaction did before
+  if (options.commit && typeof idb.commit === 'function') idb.commit();
   return done;
 }

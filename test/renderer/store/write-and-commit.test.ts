@@ -30,6 +30,21 @@ afterEach(() => {
 });
 
 describe('putAll', () => {
+  it('where the browser has no IDBTransaction.commit, the writes still commit when the transaction ends', async () => {
+    const d = scratch();
+    const commit = IDBTransaction.prototype.commit;
+    // as in a browser from before commit() (Chromium < 76, Firefox < 74, Safari < 15)
+    (IDBTransaction.prototype as { commit?: unknown }).commit = undefined;
+    try {
+      await d.transaction('rw', [d.a], async (tx) => {
+        await putAll(tx, [{ table: d.a, rows: [{ id: 'old', n: 1 }] }], { commit: true });
+      });
+    } finally {
+      IDBTransaction.prototype.commit = commit;
+    }
+    expect(await d.a.get('old')).toEqual({ id: 'old', n: 1 });
+  });
+
   it('puts every row of every table and asks for the commit right after the last one', async () => {
     const d = scratch();
     await d.a.put({ id: 'a0', n: 0 });

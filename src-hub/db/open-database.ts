@@ -6,6 +6,7 @@ import type { Database } from './database';
 import { migrate } from './migrations';
 import { openPglite } from './pglite-driver';
 import { openPostgres } from './pg-driver';
+import { randomPageCostFromEnv, type RandomPageCost } from './planner-costs';
 
 export interface DatabaseConfig {
   /** PostgreSQL connection string (DATABASE_URL); when absent, PGlite is used */
@@ -14,6 +15,8 @@ export interface DatabaseConfig {
   schema?: string;
   /** PGlite data folder (HUB_DATA_DIR) */
   dataDir: string;
+  /** the planner's random page cost on the hub's sessions (HUB_DB_RANDOM_PAGE_COST; planner-costs.ts) */
+  randomPageCost?: RandomPageCost;
 }
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
@@ -21,13 +24,18 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.HUB_DB_SCHEMA ? { schema: env.HUB_DB_SCHEMA } : {}),
     dataDir: env.HUB_DATA_DIR || '.hub-data',
+    randomPageCost: randomPageCostFromEnv(env.HUB_DB_RANDOM_PAGE_COST),
   };
 }
 
 export async function openHubDatabase(config: DatabaseConfig): Promise<Database> {
   const db = config.databaseUrl
-    ? await openPostgres({ connectionString: config.databaseUrl, ...(config.schema ? { schema: config.schema } : {}) })
-    : await openPglite(config.dataDir);
+    ? await openPostgres({
+        connectionString: config.databaseUrl,
+        ...(config.schema ? { schema: config.schema } : {}),
+        ...(config.randomPageCost !== undefined ? { randomPageCost: config.randomPageCost } : {}),
+      })
+    : await openPglite(config.dataDir, config.randomPageCost !== undefined ? { randomPageCost: config.randomPageCost } : {});
   try {
     await migrate(db);
   } catch (e) {

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database';
+import { DEFAULT_RANDOM_PAGE_COST, randomPageCostOption, type RandomPageCost } from './planner-costs';
 
 const INT8 = 20;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -12,6 +13,8 @@ export interface PgOptions {
   connectionString: string;
   schema?: string;
   max?: number;
+  /** the planner's random page cost for the hub's sessions (planner-costs.ts); null: the server's */
+  randomPageCost?: RandomPageCost;
 }
 
 export async function openPostgres(options: PgOptions): Promise<Database> {
@@ -30,11 +33,15 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
       await setup.end();
     }
   }
+  const sessionOptions = [
+    ...(schema !== undefined ? [`-c search_path=${schema}`] : []),
+    randomPageCostOption(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost),
+  ].filter((o): o is string => o !== null);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types,
-    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    ...(sessionOptions.length > 0 ? { options: sessionOptions.join(' ') } : {}),
   });
   // an idle connection dropped by the server must not crash the hub
   pool.on('error', () => undefined);

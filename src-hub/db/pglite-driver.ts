@@ -7,17 +7,21 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
 import type { Database, Queryable, Row } from './database';
+import { DEFAULT_RANDOM_PAGE_COST, randomPageCostStatement, type RandomPageCost } from './planner-costs';
 import { SerialQueue } from './serial-queue';
 
 const INT8 = 20;
 
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string, options: { randomPageCost?: RandomPageCost } = {}): Promise<Database> {
+  // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
+  const costs = randomPageCostStatement(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost);
   mkdirSync(dataDir, { recursive: true });
   const lock = DataDirLock.acquire(dataDir);
   let pg: PGlite;
   try {
     pg = new PGlite(dataDir, { parsers: { [INT8]: (value: string) => Number(value) } });
     await pg.waitReady;
+    if (costs) await pg.exec(costs);
   } catch (e) {
     lock.release();
     throw e;

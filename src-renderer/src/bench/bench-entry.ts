@@ -14,6 +14,7 @@ import {
   type Station,
 } from '../../../src-common/domain';
 import { readCounters } from '../store/counters';
+import { termsIndexingIdle } from '../store/terms-index';
 import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
 import { fillDemoData } from '../store/demo-fill';
 import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
@@ -298,6 +299,30 @@ const api = {
       },
       raw: { strict: stats(raw.strict), relaxed: stats(raw.relaxed) },
     };
+  },
+
+  /**
+   * Strict intake saves as a desk makes them: one at a time after a pause, each save's search
+   * terms written (its follow-up done) before the next, beside a raw strict transaction after the
+   * same pause. Saves made back to back (save()) find the browser's storage busy and warm; a
+   * save after a pause finds it idle, and costs more.
+   */
+  async savePaused(options: { samples: number; pauseMs?: number }) {
+    const db = appDb('strict');
+    await db.open();
+    await openRaw();
+    const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 250));
+    const real: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < options.samples; i++) {
+      await termsIndexingIdle(db);
+      await pause();
+      real.push((await saveOneIntake(db)).total);
+      await termsIndexingIdle(db);
+      await pause();
+      raw.push(await saveOneRaw('strict'));
+    }
+    return { real: stats(real), raw: stats(raw), pauseMs: options.pauseMs ?? 250 };
   },
 
   /** First pages of the list through queryCasePage, beside the bare Dexie index walk. */

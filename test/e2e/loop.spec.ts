@@ -176,6 +176,7 @@ test('an item turns overdue while its station is offline', async ({ browser }) =
   await water.workQueue();
   await expect(water.queue('incoming').filter({ hasText: caseNo })).toContainText('已超时', { timeout: 40_000 });
   await water.page.getByTestId('alert-button').click();
-  await expect(water.page.getByTestId('alert-list')).toContainText('超时');
+  // the alert centre looks again on every change and at least every 15 s
+  await expect(water.page.getByTestId('alert-list')).toContainText('超时', { timeout: 20_000 });
   for (const d of [h12345, water]) await d.close();
 });

@@ -85,14 +85,24 @@ export async function acknowledgeAlert(db: RelayDb, id: string, operator: string
 /** Start the alert centre; returns a stop function. */
 export function startAlertCenter(db: RelayDb, station: () => Station | null, intervalMs = 15_000): { stop(): void; check(): Promise<void> } {
   let running = false;
+  // a check asked for while one runs (new data, the clock's tick) runs again right after it,
+  // on what is there by then: dropping it would leave a change unseen until the next tick
+  let again = false;
   const check = async () => {
-    const st = station();
-    if (!st || running) return;
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     try {
-      const toSound = await evaluateAlerts(db, st, Date.now());
-      for (const n of notificationsFor(toSound)) void shell.notify(n);
-      if (toSound.length) playAlarm(toSound.some((a) => a.urgent));
+      do {
+        again = false;
+        const st = station();
+        if (!st) return;
+        const toSound = await evaluateAlerts(db, st, Date.now());
+        for (const n of notificationsFor(toSound)) void shell.notify(n);
+        if (toSound.length) playAlarm(toSound.some((a) => a.urgent));
+      } while (again);
     } finally {
       running = false;
     }

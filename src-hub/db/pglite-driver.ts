@@ -1,31 +1,49 @@
 /**
  * The embedded driver: PGlite (PostgreSQL compiled to WASM) on a data folder. One process,
  * one connection: every query and transaction is queued (SerialQueue), and the data folder
- * is locked against a second process (DataDirLock).
+ * is locked against a second process (DataDirLock). Durable like PostgreSQL: fsync on, on
+ * a filesystem that really syncs (durable-node-fs.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
+import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
 import type { Database, Queryable, Row } from './database';
 import { DEFAULT_RANDOM_PAGE_COST, randomPageCostStatement, type RandomPageCost } from './planner-costs';
 import { SerialQueue } from './serial-queue';
 
 const INT8 = 20;
 
-export async function openPglite(dataDir: string, options: { randomPageCost?: RandomPageCost } = {}): Promise<Database> {
+export interface PgliteOptions {
+  randomPageCost?: RandomPageCost;
+  /** how a file is synced to disk (tests observe it); fsync by default */
+  syncFd?: SyncFd;
+}
+
+export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Database> {
   // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
   const costs = randomPageCostStatement(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost);
   mkdirSync(dataDir, { recursive: true });
   const lock = DataDirLock.acquire(dataDir);
-  let pg: PGlite;
+  let pg: PGlite | undefined;
   try {
-    pg = new PGlite(dataDir, { parsers: { [INT8]: (value: string) => Number(value) } });
+    const syncFd = options.syncFd ?? realSyncFd;
+    pg = new PGlite({
+      dataDir,
+      fs: new DurableNodeFS(dataDir, syncFd),
+      startParams: durableStartParams(),
+      parsers: { [INT8]: (value: string) => Number(value) },
+    });
     await pg.waitReady;
+    // a folder just created, or written before with fsync off: on disk whole before any answer
+    syncDataDirOnce(dataDir, syncFd);
     if (costs) await pg.exec(costs);
   } catch (e) {
+    await pg?.close().catch(() => undefined);
     lock.release();
     throw e;
   }
+  const db = pg;
   const queue = new SerialQueue();
   let closed = false;
 
@@ -36,13 +54,13 @@ export async function openPglite(dataDir: string, options: { randomPageCost?: Ra
 
   return {
     kind: 'pglite',
-    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => run<R>(pg, sql, params)),
+    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => run<R>(db, sql, params)),
     exec: async (sql: string) => {
-      await queue.run(() => pg.exec(sql));
+      await queue.run(() => db.exec(sql));
     },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       queue.run(() =>
-        pg.transaction(async (tx) => {
+        db.transaction(async (tx) => {
           const q: Queryable = {
             query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
               (await tx.query<R>(sql, params ? [...params] : undefined)).rows,
@@ -56,7 +74,7 @@ export async function openPglite(dataDir: string, options: { randomPageCost?: Ra
     close: async () => {
       if (closed) return;
       closed = true;
-      await queue.run(() => pg.close());
+      await queue.run(() => db.close());
       lock.release();
     },
   };

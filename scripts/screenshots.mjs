@@ -28,6 +28,8 @@ try {
     await page.getByLabel('所属区县').fill('兰山区');
     await page.getByLabel('当班值班员').fill('王警官');
     await page.getByRole('button', { name: '开始使用' }).click();
+    // the desk's keys work once the desk is up
+    await page.getByText('数据与设置').first().waitFor();
     await page.keyboard.press('F4');
     await page.getByRole('combobox', { name: '演示工单数量' }).selectOption('1000');
     await page.getByRole('button', { name: '生成演示工单' }).click();

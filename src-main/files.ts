@@ -1,17 +1,19 @@
 /**
  * Saving files the operator asked for (exports, PDFs): the system save dialog picks the
- * place, then the bytes are written. Nothing is written without the dialog.
+ * place, then the bytes are written, whole or not at all (a backup saved over an older one
+ * never leaves half a file after a power cut). Nothing is written without the dialog.
  */
 import type { BrowserWindow, Dialog, FileFilter } from 'electron';
-import { writeFile as fsWriteFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SaveFileResult } from '../src-common/contract/shell';
+import { writeFileDurably } from './durable-write';
 
 export interface SaveTarget {
   dialog: Pick<Dialog, 'showSaveDialog'>;
   getWindow: () => BrowserWindow | null;
   /** folder the dialog opens in */
   defaultDir: () => string;
+  /** writes the bytes; by default whole or not at all, synced to disk (durable-write.ts) */
   writeFile?: (file: string, data: Uint8Array) => Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function saveBytes(target: SaveTarget, suggestedName: string, data:
   const file = await askSavePath(target, suggestedName);
   if (!file) return { saved: false, reason: 'cancelled' };
   try {
-    await (target.writeFile ?? fsWriteFile)(file, data);
+    await (target.writeFile ?? writeFileDurably)(file, data);
     return { saved: true, path: file };
   } catch (error) {
     return { saved: false, reason: `cannot write ${file}: ${reasonOf(error)}` };

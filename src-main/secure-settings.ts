@@ -8,8 +8,9 @@
  * used, but reported as not protected.
  */
 import type { SafeStorage } from 'electron';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileDurably } from './durable-write';
 
 export interface SecureSettingsOptions {
   safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
@@ -92,9 +93,8 @@ export function createSecureSettings(options: SecureSettingsOptions): SecureSett
   async function save(map: Map<string, StoredValue>): Promise<void> {
     const body: StoreFile = { version: 1, values: Object.fromEntries(map) };
     await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(body, null, 2), { encoding: 'utf8', mode: 0o600 });
-    await rename(tmp, file);
+    // whole or not at all, synced: a power cut must not leave the hub token half written
+    await writeFileDurably(file, JSON.stringify(body, null, 2), { mode: 0o600 });
   }
 
   function encode(value: string): StoredValue {

@@ -6,14 +6,12 @@ import {
   DEADLINE_LABELS,
   deadlineState,
   departmentOf,
-  DomainError,
   EVENT_TYPE_LABELS,
   findCategory,
   loadDefaultCatalogue,
   NATURE_LABELS,
   STATUS_LABELS,
   URGENCY_LABELS,
-  ValidationError,
   VERDICT_LABELS,
   type Command,
 } from '../../../src-common/domain';
@@ -23,6 +21,7 @@ import type { StoredCase, StoredEvent } from '../store/db';
 import { withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
 import { recordCommands } from '../store/record';
+import { describeWriteFailure } from '../store/write-failure';
 import { CaseActions } from './CaseActions';
 import { describeEvent } from './timeline-text';
 
@@ -78,8 +77,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
       useDesk.getState().recorded();
       return true;
     } catch (e) {
-      const msg = e instanceof DomainError || e instanceof ValidationError ? e.message : `保存失败：${String((e as Error)?.message ?? e)}`;
-      useDesk.getState().toast('error', msg);
+      useDesk.getState().toast('error', describeWriteFailure(e, '保存'));
       return false;
     }
   }

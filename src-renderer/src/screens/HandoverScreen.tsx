@@ -22,6 +22,7 @@ import { formatTime, fromLocalInput, toLocalInput } from '../app/format';
 import { shell } from '../shell';
 import { readAllEvents } from '../store/hub-seqs';
 import { recordHandover } from '../store/record-handover';
+import { describeWriteFailure } from '../store/write-failure';
 import { HandoverSheetView } from './HandoverSheetView';
 
 const HOUR = 3_600_000;
@@ -197,7 +198,7 @@ export function HandoverScreen() {
       useDesk.getState().recorded();
       toast('ok', `已确认交班（${formatTime(event.at)}），交接班记录已保存，等待上传中心。接班人请在“数据与设置”中确认接班。`);
     } catch (e) {
-      setError(`未能确认交班：${String((e as Error)?.message ?? e)}`);
+      setError(describeWriteFailure(e, '确认交班'));
     } finally {
       setBusy('');
     }

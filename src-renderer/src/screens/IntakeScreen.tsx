@@ -9,7 +9,6 @@ import {
   computeDeadlines,
   CHANNELS,
   departmentOf,
-  DomainError,
   emptyDraft,
   findCategory,
   HOTLINE_TARGET,
@@ -20,7 +19,6 @@ import {
   URGENCIES,
   URGENCY_LABELS,
   validateIntake,
-  ValidationError,
   VERDICT_LABELS,
   VERDICTS,
   type HandoverTarget,
@@ -38,6 +36,7 @@ import { useDesk } from '../app/desk-store';
 import { fromLocalInput, toLocalInput } from '../app/format';
 import { timeLimitRules, workCalendar } from '../app/rules';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
+import { describeWriteFailure } from '../store/write-failure';
 
 export function IntakeScreen() {
   const db = useDesk((s) => s.db)!;
@@ -86,8 +85,7 @@ export function IntakeScreen() {
       setFormError('');
       firstField.current?.focus();
     } catch (e) {
-      const message = e instanceof ValidationError || e instanceof DomainError ? e.message : `并单失败：${String((e as Error)?.message ?? e)}`;
-      setFormError(`并单失败：${message}`);
+      setFormError(describeWriteFailure(e, '并单'));
     }
   }
 
@@ -143,7 +141,7 @@ export function IntakeScreen() {
       setErrors({});
       firstField.current?.focus();
     } catch (e) {
-      const message = e instanceof ValidationError || e instanceof DomainError ? e.message : `保存失败：${String((e as Error)?.message ?? e)}`;
+      const message = describeWriteFailure(e, '保存');
       setFormError(message);
       useDesk.getState().toast('error', message);
     } finally {

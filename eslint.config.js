@@ -23,7 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // The pure layer must run anywhere: no Electron, React, Dexie or HTTP.
+    // The pure layer must run anywhere: no Electron, React, Dexie or HTTP (src-common/node
+    // may use Node's file system: it serves the shell and the hub, never the renderer).
     files: ['src-common/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -41,6 +42,7 @@ export default tseslint.config(
         patterns: [
           { group: ['electron'], message: 'The renderer reaches the shell only through the ShellApi contract.' },
           { group: ['**/src-main/**', '**/src-hub/**'], message: 'The renderer may import src-common only.' },
+          { group: ['**/src-common/node/**'], message: 'src-common/node runs in Node (the shell and the hub), not in the renderer.' },
         ],
       }],
     },

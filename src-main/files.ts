@@ -6,7 +6,7 @@
 import type { BrowserWindow, Dialog, FileFilter } from 'electron';
 import path from 'node:path';
 import type { SaveFileResult } from '../src-common/contract/shell';
-import { writeFileDurably } from './durable-write';
+import { writeFileDurably } from '../src-common/node/durable-write';
 
 export interface SaveTarget {
   dialog: Pick<Dialog, 'showSaveDialog'>;

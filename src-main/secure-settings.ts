@@ -10,7 +10,7 @@
 import type { SafeStorage } from 'electron';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileDurably } from './durable-write';
+import { writeFileDurably } from '../src-common/node/durable-write';
 
 export interface SecureSettingsOptions {
   safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &

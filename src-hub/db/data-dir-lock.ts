@@ -3,7 +3,7 @@
  * hub (and the registration CLI in direct mode) hold `hub.lock` in the folder, holding the
  * owner's pid; a lock left by a process that no longer runs (killed, crashed) is taken over.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -59,6 +59,15 @@ export class DataDirLock {
       }
     }
     throw new Error(`无法锁定数据目录 ${dataDir}`);
+  }
+
+  /**
+   * Write this process's pid into the lock file again: a restore unpacks a backup's files
+   * into the folder, the backup's own hub.lock (another process's pid) among them.
+   */
+  reassert(): void {
+    if (this.released) return;
+    writeFileSync(this.path, String(process.pid));
   }
 
   release(): void {

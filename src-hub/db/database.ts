@@ -23,6 +23,11 @@ export interface Database extends Queryable {
    * use only `tx` (on PGlite a query on the database itself would wait for the transaction).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * The whole database as one gzip'd tar, consistent (taken between transactions): the
+   * embedded engine only (pglite-backup.ts restores it). PostgreSQL has pg_dump.
+   */
+  backup?: () => Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

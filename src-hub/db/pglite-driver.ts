@@ -71,6 +71,7 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
           return fn(q);
         }),
       ),
+    backup: () => queue.run(async () => new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer())),
     close: async () => {
       if (closed) return;
       closed = true;

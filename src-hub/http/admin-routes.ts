@@ -6,10 +6,13 @@
  * - GET  /api/v1/admin/stations                    -> {stations}
  * - POST /api/v1/admin/stations/:stationId/revoke  -> {station}
  * - POST /api/v1/admin/stations/:stationId/rotate  -> {station, token}
+ * - GET  /api/v1/admin/backup                      -> the embedded database as one gzip'd tar
+ *   (pglite-backup.ts; taken between transactions, pushes wait meanwhile); 409 on PostgreSQL
  */
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../../src-common/protocol/v1';
 import type { Database } from '../db/database';
+import { HubError } from '../errors';
 import { addStation, listStations, revokeStation, rotateStationToken } from '../stations/registry';
 
 export function adminRoutes(app: FastifyInstance, db: Database): void {
@@ -34,5 +37,19 @@ export function adminRoutes(app: FastifyInstance, db: Database): void {
     const result = await rotateStationToken(db, request.params.stationId);
     request.log.info({ station: result.station.stationId }, 'admin: station token rotated');
     return result;
+  });
+
+  app.get(`${API_PREFIX}/admin/backup`, { config }, async (request, reply) => {
+    if (!db.backup) {
+      throw new HubError(409, 'backup_unavailable', '集线器运行在 PostgreSQL 上：请用 PostgreSQL 自己的备份（pg_dump、基础备份与归档），此接口只备份嵌入式数据库');
+    }
+    const t0 = performance.now();
+    const bytes = await db.backup();
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    request.log.info({ bytes: bytes.length, ms: Math.round(performance.now() - t0) }, 'admin: backup taken');
+    return reply
+      .header('content-type', 'application/gzip')
+      .header('content-disposition', `attachment; filename="relay-hub-${stamp}.tar.gz"`)
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 }

@@ -5,8 +5,8 @@
  * there or not there at all (one transaction), and re-pushing it must leave every event
  * exactly once. Also: a batch the hub has acknowledged survives a SIGKILL right after.
  *
- * For PGlite this checks the embedded engine's crash safety on a real data folder. (PGlite
- * runs with fsync off: this is process death, not power loss; see docs/protocol.md.)
+ * For PGlite this checks the embedded engine's crash safety on a real data folder. (Process
+ * death, not power loss: that PGlite syncs each commit is checked in durable-pglite.test.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';

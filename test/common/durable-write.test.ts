@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileDurably } from '../../src-main/durable-write';
+import { writeFileDurably } from '../../src-common/node/durable-write';
 import { saveFile } from '../../src-main/files';
 
 function dir(): string {

@@ -2,7 +2,8 @@
  * Writing a file so that a crash or power cut leaves either the old file or the new one whole,
  * never a torn or empty one: the bytes go to a temporary file beside it, are synced to disk,
  * and the temporary file is renamed over the target; then the folder is synced, so the rename
- * itself is on disk. A backup an operator saves over yesterday's must not leave half a file.
+ * itself is on disk. A backup saved over yesterday's must not leave half a file. Node only:
+ * used by the desktop shell (exports, secure settings) and the hub (its backups).
  */
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';

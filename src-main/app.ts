@@ -59,6 +59,9 @@ export function startApp(electron: ElectronApi, options: StartOptions): RunningA
   }
 
   app.enableSandbox();
+  // Chromium's own words (date and time pickers, spelling, default dialogs) in the desk's
+  // language, whatever the OS locale: an operator must not meet mm/dd/yyyy on a Chinese desk
+  if (!app.isReady()) app.commandLine.appendSwitch('lang', 'zh-CN');
   if (platform === 'win32') app.setAppUserModelId(APP_ID);
 
   const userData = app.getPath('userData');

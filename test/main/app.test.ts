@@ -61,6 +61,15 @@ describe('lifecycle', () => {
     expect(running.getWindow()).toBe(win);
   });
 
+  it('asks Chromium for Chinese (date pickers, dialogs) before the app is ready; not after, where it would do nothing', async () => {
+    const early = await started('win32', (f) => {
+      f.app.ready = false;
+    });
+    expect(early.fake.app.switches.get('lang')).toBe('zh-CN');
+    const late = await started('win32');
+    expect(late.fake.app.commandLine.appendSwitch).not.toHaveBeenCalled();
+  });
+
   it('quits when the window closes, except on macOS', async () => {
     const linux = await started('linux');
     linux.fake.windows[0]!.close();

@@ -245,6 +245,13 @@ export class FakeApp extends EventEmitter {
   requestSingleInstanceLock = vi.fn(() => this.gotLock);
   quit = vi.fn(() => {});
   enableSandbox = vi.fn(() => {});
+  readonly switches = new Map<string, string | undefined>();
+  commandLine = {
+    appendSwitch: vi.fn((name: string, value?: string) => {
+      if (this.isReady()) throw new Error(`appendSwitch(${name}) after ready has no effect`);
+      this.switches.set(name, value);
+    }),
+  };
   setAppUserModelId = vi.fn((_id: string) => {});
   whenReady = vi.fn(() => Promise.resolve());
   isReady = vi.fn(() => this.ready);

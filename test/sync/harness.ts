@@ -38,6 +38,7 @@ import { AUTO_CASE_NO, recordCommands } from '../../src-renderer/src/store/recor
 import { createHubClient, type HubClient } from '../../src-renderer/src/sync/hub-client';
 import { pullAll, readCursor, type PullSummary } from '../../src-renderer/src/sync/pull';
 import { pushOutbox, type PushOptions, type PushSummary } from '../../src-renderer/src/sync/push';
+import { syncRound } from '../../src-renderer/src/sync/sync-round';
 import { freshLocation, type DriverName } from '../hub/helpers/drivers';
 import { ADMIN_TOKEN, pullAll as rawPullAll } from '../hub/helpers/hub-harness';
 import { expectCountersRight } from '../renderer/store/helpers';
@@ -61,6 +62,8 @@ export interface HeldEvent {
 
 export interface SyncHub extends HubEndpoint {
   readonly driver: DriverName;
+  /** the PGlite data folder ('' on PostgreSQL) */
+  readonly dataDir: string;
   readonly url: string;
   readonly port: number;
   /** the open database (a new handle after each start) */
@@ -144,6 +147,7 @@ export async function startSyncHub(driver: DriverName): Promise<SyncHub> {
 
   const hub: SyncHub = {
     driver,
+    dataDir: config.dataDir,
     get url() {
       return `http://127.0.0.1:${port}`;
     },
@@ -322,10 +326,10 @@ export class SyncStation {
 
   /** One round as the connection loop runs it: push, then pull. */
   async sync(options: { maxEvents?: number; pullLimit?: number } = {}): Promise<{ pushed: PushSummary; pulled: PullSummary }> {
-    const client = this.client();
-    const pushed = await this.push(options.maxEvents ? { maxEvents: options.maxEvents } : {}, client);
-    const pulled = await this.pull(options.pullLimit, client);
-    return { pushed, pulled };
+    return syncRound(this.db, this.client(), this.id, {
+      push: options.maxEvents ? { maxEvents: options.maxEvents } : {},
+      ...(options.pullLimit !== undefined ? { pullLimit: options.pullLimit } : {}),
+    });
   }
 
   /** The desk is reloaded: the store closes, and a new RelayDb opens on the same name and factory. */

@@ -143,7 +143,9 @@ export async function applyExternalEvents(
         if (!sameEventContent(existing, item.event)) throw new ConflictingEventError(item.event.id);
         alreadyHeld++;
         const stored = held[i];
-        if (stored && stored.hubSeq === null && item.hubSeq !== null) toSequence.push({ ...stored, hubSeq: item.hubSeq });
+        // numbered now, or numbered again: a hub restored from an older backup gives the events
+        // it had lost (sent again by their stations) new numbers; the hub's number is the one
+        if (stored && item.hubSeq !== null && item.hubSeq !== undefined && stored.hubSeq !== item.hubSeq) toSequence.push({ ...stored, hubSeq: item.hubSeq });
         continue;
       }
       seenInBatch.set(item.event.id, item.event);

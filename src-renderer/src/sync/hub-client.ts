@@ -36,6 +36,8 @@ export class HubError extends Error {
     readonly detail: string,
     readonly status?: number,
     readonly eventIds?: string[],
+    /** the hub's error code (docs/protocol.md), when it sent one */
+    readonly code?: string,
   ) {
     super(`${PLAIN[kind]}${detail ? `：${detail}` : ''}`);
     this.name = 'HubError';
@@ -120,7 +122,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       const ids = err.success ? err.data.error.eventIds : undefined;
       const kind: HubErrorKind =
         response.status === 401 ? 'auth' : response.status === 403 ? 'forbidden' : response.status >= 500 ? 'server' : response.status === 429 ? 'server' : 'badRequest';
-      throw new HubError(kind, message, response.status, ids);
+      throw new HubError(kind, message, response.status, ids, err.success ? err.data.error.code : undefined);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new HubError('protocol', parsed.error.issues[0]?.message ?? '', response.status);

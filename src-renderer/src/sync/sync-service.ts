@@ -9,8 +9,7 @@ import { shell } from '../shell';
 import type { RelayDb } from '../store/db';
 import { ConnectionLoop, INITIAL_STATUS, type SyncStatus } from './connection-loop';
 import { createHubClient, type HubClient } from './hub-client';
-import { pullAll } from './pull';
-import { pushOutbox } from './push';
+import { syncRound } from './sync-round';
 
 export const HUB_URL_KEY = 'hub:url';
 export const HUB_TOKEN_KEY = 'hubToken';
@@ -51,8 +50,7 @@ export function startSync(db: RelayDb): ConnectionLoop {
     async round(client) {
       const station = useDesk.getState().station;
       if (!station) return { pushed: 0, pulled: 0 };
-      const pushed = await pushOutbox(db, client, station.stationId);
-      const pulled = await pullAll(db, client);
+      const { pushed, pulled } = await syncRound(db, client, station.stationId);
       return { pushed: pushed.accepted + pushed.duplicates + pushed.rejected, pulled: pulled.added };
     },
     onStatus: (status) => useSync.setState(status, true),

@@ -545,8 +545,8 @@ export function ReportsScreen() {
             <span>派单<strong>{report.overall.assigned}</strong>次</span>
             <span>转办<strong>{report.totals.transferred}</strong>件</span>
             <span>转办被退回<strong>{report.totals.transferReturned}</strong>次</span>
-            <span>转办超时未签收<strong>{report.totals.overdueTransfers}</strong>件</span>
-            <span>当前超时<strong>{report.overall.overdueNow}</strong>件</span>
+            <span title="转办给12345或联动单位、签收时限已过仍未签收的在办工单（当前数）">转办超时未签收<strong>{report.totals.overdueTransfers}</strong>件</span>
+            <span title="派给各部门、当前已超过签收或反馈时限的在办工单（当前数）">派单当前超时<strong>{report.overall.overdueNow}</strong>件</span>
           </div>
 
           <Measures report={report} />

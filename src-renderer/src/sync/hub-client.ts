@@ -90,31 +90,44 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const timeoutMs = options.timeoutMs ?? 20_000;
 
   async function call<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, auth = true): Promise<z.infer<S>> {
+    // one time limit for the whole exchange, the answer's body included: a connection that
+    // stalls in the middle of a long page must fail (and be retried), not hang the loop
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const timedOut = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(new HubError('timeout', '')), { once: true });
+    });
+    timedOut.catch(() => undefined);
     let response: Response;
-    try {
-      response = await doFetch(`${base}${API_PREFIX}${path}`, {
-        ...init,
-        signal: controller.signal,
-        headers: {
-          accept: 'application/json',
-          ...(init.body ? { 'content-type': 'application/json' } : {}),
-          ...(auth ? { authorization: `Bearer ${options.token}` } : {}),
-        },
-      });
-    } catch (e) {
-      const aborted = (e as Error)?.name === 'AbortError';
-      throw new HubError(aborted ? 'timeout' : 'network', aborted ? '' : String((e as Error)?.message ?? e));
-    } finally {
-      clearTimeout(timer);
-    }
     let body: unknown;
     try {
-      body = await response.json();
-    } catch {
-      if (response.status >= 500) throw new HubError('server', `HTTP ${response.status}`, response.status);
-      throw new HubError('protocol', `HTTP ${response.status}，应答不是 JSON`, response.status);
+      try {
+        response = await Promise.race([
+          doFetch(`${base}${API_PREFIX}${path}`, {
+            ...init,
+            signal: controller.signal,
+            headers: {
+              accept: 'application/json',
+              ...(init.body ? { 'content-type': 'application/json' } : {}),
+              ...(auth ? { authorization: `Bearer ${options.token}` } : {}),
+            },
+          }),
+          timedOut,
+        ]);
+      } catch (e) {
+        if (e instanceof HubError) throw e;
+        const aborted = (e as Error)?.name === 'AbortError' || controller.signal.aborted;
+        throw new HubError(aborted ? 'timeout' : 'network', aborted ? '' : String((e as Error)?.message ?? e));
+      }
+      try {
+        body = await Promise.race([response.json(), timedOut]);
+      } catch (e) {
+        if (e instanceof HubError || controller.signal.aborted) throw new HubError('timeout', '应答未在时限内读完');
+        if (response.status >= 500) throw new HubError('server', `HTTP ${response.status}`, response.status);
+        throw new HubError('protocol', `HTTP ${response.status}，应答不是 JSON`, response.status);
+      }
+    } finally {
+      clearTimeout(timer);
     }
     if (!response.ok) {
       const err = ErrorBodySchema.safeParse(body);

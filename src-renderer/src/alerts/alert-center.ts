@@ -8,7 +8,7 @@ import { alertsForCases, alertsToSound, loadDefaultCatalogue, type Alert, type S
 import { shell } from '../shell';
 import type { AlertRow, RelayDb, StoredCase } from '../store/db';
 import { toCaseState } from '../store/projection';
-import { awaitingMe, dueBefore, ownedOpen } from '../store/work-queue';
+import { assignedByMeDue, awaitingMe, dueBefore, ownedOpen } from '../store/work-queue';
 import { playAlarm } from './alarm-sound';
 import { notificationsFor } from './alert-notifications';
 
@@ -25,6 +25,8 @@ async function candidateCases(db: RelayDb, station: Station, now: number): Promi
   const lists = await Promise.all([
     awaitingMe(db, station),
     ownedOpen(db, station.stationId),
+    // the assigner's follow-up of an acknowledged assignment gone overdue (it no longer owns it)
+    assignedByMeDue(db, station.stationId, new Date(now).toISOString()),
     station.role === 'supervisor' ? dueBefore(db, new Date(now + 2 * HOUR).toISOString()) : Promise.resolve([]),
   ]);
   const byId = new Map<string, StoredCase>();

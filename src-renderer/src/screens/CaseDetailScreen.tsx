@@ -59,9 +59,24 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
 
   if (row === undefined) return <p className="hint">加载中…</p>;
   if (row === null) {
+    // no case stands without its creation: the hub may have refused it for good; what this
+    // desk recorded on it stays, and is shown
+    const creationRefused = events.some((e) => e.type === 'case.created' && refused.has(e.id));
     return (
-      <div className="panel">
-        <p>未找到此工单。</p>
+      <div className="panel" data-testid="case-not-standing">
+        <p>{creationRefused ? '此工单的受理记录已被中心拒收，工单不成立；本机记录的经过仍保留如下。' : '未找到此工单。'}</p>
+        {events.length > 0 && (
+          <ol className="timeline" data-testid="timeline">
+            {events.map((e) => (
+              <li key={e.id} className={refused.has(e.id) ? 'refused' : ''}>
+                <div className="what">{EVENT_TYPE_LABELS[e.type]}</div>
+                <div className="meta">{formatTime(e.at)} · {e.operator} · {e.stationId}{refused.has(e.id) ? ' · 被中心拒收' : ''}</div>
+                <div className="body">{describeEvent(e)}</div>
+                {refused.has(e.id) && <div className="body refused-reason">拒收原因：{refused.get(e.id)}</div>}
+              </li>
+            ))}
+          </ol>
+        )}
         <button type="button" className="btn" onClick={() => navigate({ name: 'cases' })}>返回列表</button>
       </div>
     );

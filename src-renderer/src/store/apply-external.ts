@@ -101,6 +101,13 @@ export interface ApplyOptions {
    * transaction ask for its commit as soon as its writes are issued (write-and-commit.ts).
    */
   settings?: readonly SettingRow[];
+  /**
+   * The numbers come from the hub itself (a pull): a held event it numbers differently takes
+   * the hub's number (a hub restored from an older backup numbers the events it got again
+   * anew). Off for anything else (a backup file): there a number only fills in where none is
+   * held, and a held number is never rewritten.
+   */
+  hubNumbers?: boolean;
 }
 
 /**
@@ -143,9 +150,11 @@ export async function applyExternalEvents(
         if (!sameEventContent(existing, item.event)) throw new ConflictingEventError(item.event.id);
         alreadyHeld++;
         const stored = held[i];
-        // numbered now, or numbered again: a hub restored from an older backup gives the events
-        // it had lost (sent again by their stations) new numbers; the hub's number is the one
-        if (stored && item.hubSeq !== null && item.hubSeq !== undefined && stored.hubSeq !== item.hubSeq) toSequence.push({ ...stored, hubSeq: item.hubSeq });
+        // numbered now; or, from the hub itself, numbered again (options.hubNumbers)
+        const renumber = stored !== undefined && stored.hubSeq !== null && options.hubNumbers === true;
+        if (stored && item.hubSeq !== null && item.hubSeq !== undefined && stored.hubSeq !== item.hubSeq && (stored.hubSeq === null || renumber)) {
+          toSequence.push({ ...stored, hubSeq: item.hubSeq });
+        }
         continue;
       }
       seenInBatch.set(item.event.id, item.event);

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { StationSchema, type Station } from '../../../src-common/domain';
 import { applyExternalEvents, type ApplyResult } from './apply-external';
 import { COUNTER } from './counters';
-import type { RelayDb, StoredEvent } from './db';
+import type { RejectedRow, RelayDb, StoredEvent } from './db';
 import { allEventsWithHubSeqs, withHubSeqs } from './hub-seqs';
+import { refoldCases, refusedIds } from './refold';
 
 export const BACKUP_FORMAT = 'relay-desk-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -23,6 +24,8 @@ export interface BackupFile {
   events: Array<Record<string, unknown>>;
   /** ids of events not yet acknowledged by the hub */
   outbox: string[];
+  /** events the hub refused for good, with its reasons (absent in files of older versions) */
+  rejected?: RejectedRow[];
   /** present when exported by the recovery screen from a damaged database */
   rescue?: { readable: string[]; unreadable: Array<{ store: string; error: string }>; cases?: unknown[] };
 }
@@ -34,12 +37,14 @@ const BackupHeaderSchema = z.object({
   station: StationSchema.nullable(),
   events: z.array(z.record(z.string(), z.unknown())),
   outbox: z.array(z.string()),
+  rejected: z.array(z.object({ eventId: z.string(), code: z.string(), reason: z.string(), at: z.string() })).optional(),
 });
 
 export async function exportBackup(db: RelayDb, appVersion: string): Promise<BackupFile> {
-  return db.transaction('r', [db.events, db.hubAcks, db.outbox, db.settings], async () => {
+  return db.transaction('r', [db.events, db.hubAcks, db.outbox, db.settings, db.rejected], async () => {
     const events = await allEventsWithHubSeqs(db, await db.events.orderBy('lseq').toArray());
     const outbox = await db.outbox.orderBy('lseq').primaryKeys();
+    const rejected = await db.rejected.toArray();
     const station = (await db.settings.get('station'))?.value as Station | undefined;
     return {
       format: BACKUP_FORMAT,
@@ -49,6 +54,7 @@ export async function exportBackup(db: RelayDb, appVersion: string): Promise<Bac
       station: station ?? null,
       events: events.map(({ lseq: _l, ...e }) => e as unknown as Record<string, unknown>),
       outbox,
+      rejected: rejected.map(({ eventId, code, reason, at }) => ({ eventId, code, reason, at })),
     };
   });
 }
@@ -79,6 +85,24 @@ export function parseBackup(text: string): BackupFile {
   const header = BackupHeaderSchema.safeParse(json);
   if (!header.success) throw new BackupFormatError('备份文件内容不完整或已损坏');
   return json as BackupFile;
+}
+
+/**
+ * Add the file's refusals of events now held that this station has not recorded as refused,
+ * count them, and fold their cases again without them (as a refusal from the hub does).
+ * Returns every refused id held (restored and already known). Inside the import's transaction.
+ */
+async function restoreRefusals(db: RelayDb, rows: readonly RejectedRow[]): Promise<Set<string>> {
+  const ids = rows.map((r) => r.eventId);
+  const [held, known] = await Promise.all([db.events.bulkGet(ids), db.rejected.bulkGet(ids)]);
+  const add = rows.filter((_, i) => held[i] && !known[i]);
+  if (add.length > 0) {
+    await db.rejected.bulkAdd(add.map(({ eventId, code, reason, at }) => ({ eventId, code, reason, at })));
+    const row = await db.counters.get(COUNTER.rejected);
+    await db.counters.put({ key: COUNTER.rejected, n: (row?.n ?? 0) + add.length });
+    await refoldCases(db, new Set(add.map((r) => held[ids.indexOf(r.eventId)]!.caseId)));
+  }
+  return refusedIds(db);
 }
 
 export interface ImportResult extends ApplyResult {
@@ -117,7 +141,9 @@ export async function importBackup(db: RelayDb, text: string): Promise<ImportRes
       const seqRow = await db.settings.get('station:seq');
       const seq = typeof seqRow?.value === 'number' ? seqRow.value : 0;
       if (maxSeq > seq) await db.settings.put({ key: 'station:seq', value: maxSeq });
-      const pending = own.filter((e) => e.hubSeq === null && (outboxIds.has(e.id) || backup.station?.stationId === me.stationId));
+      // what the hub refused for good stays refused: kept, listed, never queued again
+      const refused = await restoreRefusals(db, backup.rejected ?? []);
+      const pending = own.filter((e) => e.hubSeq === null && !refused.has(e.id) && (outboxIds.has(e.id) || backup.station?.stationId === me.stationId));
       const already = new Set(await db.outbox.bulkGet(pending.map((e) => e.id)).then((rows) => rows.filter(Boolean).map((r) => r!.eventId)));
       const add = pending.filter((e) => !already.has(e.id));
       if (add.length > 0) {

@@ -42,6 +42,12 @@ export class CounterDelta {
     const isUrgentOpen = after.urgency === 'urgent' && after.status !== 'closed';
     if (wasUrgentOpen !== isUrgentOpen) this.add(COUNTER.urgentOpen, isUrgentOpen ? 1 : -1);
   }
+  /** A case row that no longer stands (its creation was refused by the hub: refold.ts). */
+  caseRemoved(before: { status: Status; urgency: string }): void {
+    this.add(COUNTER.total, -1);
+    this.add(COUNTER.status(before.status), -1);
+    if (before.urgency === 'urgent' && before.status !== 'closed') this.add(COUNTER.urgentOpen, -1);
+  }
   /**
    * The counter rows to write (only those that move), from the prefetched values: for a caller
    * that issues its writes itself (record.ts).

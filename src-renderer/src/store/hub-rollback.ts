@@ -10,7 +10,7 @@
  */
 import type { Station } from '../../../src-common/domain';
 import { COUNTER } from './counters';
-import type { RelayDb } from './db';
+import type { RelayDb, StoredEvent } from './db';
 import { CURSOR_KEY } from './pull-cursor';
 
 export interface StartOver {
@@ -28,11 +28,12 @@ export async function startOverAfterHubRollback(db: RelayDb, stationId?: string,
     const me = stationId ?? ((await db.settings.get('station'))?.value as Station | undefined)?.stationId;
     let requeued: string | null = null;
     if (me) {
-      const last = await db.events
-        .where('[stationId+seq]')
-        .between([me, -Infinity], [me, Infinity])
-        .last();
-      if (last && !(await db.outbox.get(last.id)) && !(await db.rejected.get(last.id))) {
+      // the latest of its own events the hub did not refuse for good (a refused one is never
+      // sent again, so it could not bring the gaps back); none needed if one is queued anyway
+      const recent = await db.events.where('[stationId+seq]').between([me, -Infinity], [me, Infinity]).reverse().limit(200).toArray();
+      const refused = await db.rejected.bulkGet(recent.map((e) => e.id));
+      const last: StoredEvent | undefined = recent.find((_, i) => !refused[i]);
+      if (last && !(await db.outbox.get(last.id))) {
         await db.outbox.add({ eventId: last.id, lseq: last.lseq, queuedAt: now.toISOString() });
         const row = await db.counters.get(COUNTER.outbox);
         await db.counters.put({ key: COUNTER.outbox, n: (row?.n ?? 0) + 1 });

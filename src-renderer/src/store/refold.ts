@@ -1,6 +1,6 @@
 /**
  * Fold cases again from all their events, in the one fold order, and keep the counters right.
- * Call inside a transaction that includes events, cases and counters.
+ * Call inside a transaction that includes events, cases, rejected, hubAcks and counters.
  */
 import { foldCase } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
@@ -40,15 +40,26 @@ export async function refoldCases(db: RelayDb, caseIds: Iterable<string>): Promi
   const counters = new CounterDelta();
   const [before, byCase] = await Promise.all([db.cases.bulkGet(ids), eventsByCase(db, ids)]);
   const rows = [];
+  const gone: string[] = [];
   for (const [i, caseId] of ids.entries()) {
     const events = byCase.get(caseId) ?? [];
     const state = foldCase(events);
-    if (!state) continue; // its creation has not arrived yet (or it is a handover, not a case)
     const prior = before[i];
+    if (!state) {
+      // no case stands without its creation: when the hub refused it for good, the row goes
+      // (the events stay recorded, and are listed among the refused records)
+      if (prior) {
+        counters.caseRemoved(toCaseState(prior));
+        gone.push(caseId);
+      }
+      continue; // else its creation has not arrived yet (or it is a handover, not a case)
+    }
     counters.caseChanged(prior ? toCaseState(prior) : undefined, state);
     rows.push(toStoredCase(state, foldTipOf(events)));
   }
   await db.cases.bulkPut(rows);
+  // (its caseTerms row may stay: search reads the case rows, and finds none for it)
+  if (gone.length > 0) await db.cases.bulkDelete(gone);
   await counters.apply(db);
   return rows.length;
 }

@@ -1,6 +1,7 @@
 /**
  * What a desk must act on next, read through indexes: hand-overs waiting for this station,
- * open cases it owns (by deadline), and, for supervisors, everything overdue or about to be.
+ * open cases it owns (by deadline), assignments it handed out that are overdue, and, for
+ * supervisors, everything overdue or about to be.
  */
 import { awaitingKeysOf, type StationIdentity, type Status } from '../../../src-common/domain';
 import { NO_DUE_KEY, type RelayDb, type StoredCase } from './db';
@@ -37,3 +38,17 @@ export async function dueBefore(db: RelayDb, before: string): Promise<StoredCase
 function byDue(a: StoredCase, b: StoredCase): number {
   return a.dueKey < b.dueKey ? -1 : a.dueKey > b.dueKey ? 1 : a.id < b.id ? -1 : 1;
 }
+
+/**
+ * Acknowledged cases this station assigned whose deadline has passed before `before`: the
+ * assigner (a 12345 desk) follows up an assignment it handed out, though it no longer owns it.
+ */
+export async function assignedByMeDue(db: RelayDb, stationId: string, before: string): Promise<StoredCase[]> {
+  return db.cases
+    .where('[status+dueKey]')
+    .between(['acknowledged', ''], ['acknowledged', before], true, false)
+    .filter((r) => r.assignment?.by.stationId === stationId)
+    .limit(LIMIT)
+    .toArray();
+}
+

@@ -65,8 +65,8 @@ export async function pullAll(
       db,
       response.events.map((e) => ({ event: e.event, hubSeq: e.hubSeq })),
       undefined,
-      // the cursor in the page's own transaction
-      { settings: [{ key: CURSOR_KEY, value: next }] },
+      // the cursor in the page's own transaction; the hub's numbers are the ones
+      { settings: [{ key: CURSOR_KEY, value: next }], hubNumbers: true },
     );
     summary.pages++;
     summary.received += response.events.length;

@@ -12,7 +12,9 @@ import {
 } from '../../../src-renderer/src/store/backup';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { recordCommands } from '../../../src-renderer/src/store/record';
-import { CaseScript, createdPayload, H12345, P110, stationOf, T0, TO_WATER } from '../../domain/fixtures';
+import { CaseScript, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_WATER } from '../../domain/fixtures';
+import { COUNTER } from '../../../src-renderer/src/store/counters';
+import { applyPushResponse } from '../../../src-renderer/src/sync/push';
 import { dump, expectCountersRight, freshDb, steppingClock, type Dump } from './helpers';
 
 const desk110: Station = stationOf(P110, 'police110', '王强');
@@ -254,4 +256,58 @@ describe('parseBackup', () => {
     expect(await target.settings.get('station')).toBeUndefined();
     expect((await target.cases.get(s.caseId))?.status).toBe('assigned');
   });
+
+  it('a file holding other hub numbers for events already held changes none of them, nor the case', async () => {
+    const s = fullLifecycle();
+    const d = db();
+    await applyExternalEvents(d, s.events.map((event, i) => ({ event, hubSeq: i + 1 })));
+    const before = await dump(d);
+    // e.g. exported before the hub was restored from an older backup and numbered anew
+    const file: BackupFile = {
+      ...(await exportBackup(d, '0.1.0')),
+      station: null,
+    };
+    file.events = file.events.map((e) => (e.id === s.events[3]!.id ? { ...e, hubSeq: 999 } : e));
+    const result = await importBackup(d, JSON.stringify(file));
+    expect(result).toMatchObject({ added: 0, sequenced: 0 });
+    expect(await dump(d)).toEqual(before);
+  });
+
+  it('events the hub refused for good travel with the backup: restored as refused, not queued again, not folded in', async () => {
+    const src = db();
+    await src.settings.put({ key: 'station', value: desk110 });
+    const events = await recordCommands(src, { station: desk110, now: steppingClock() }, intakeCommands(draft(1), desk110, '20260302-p110-0001', new Date(T0)));
+    // the hub takes the creation and the screening, and refuses the transfer for good
+    await applyPushResponse(src, {
+      results: [
+        { id: events[0]!.id, status: 'accepted', hubSeq: 1 },
+        { id: events[1]!.id, status: 'accepted', hubSeq: 2 },
+        { id: events[2]!.id, status: 'rejected', code: 'transition_refused', reason: '按本站所知，不能转办' },
+      ],
+      gaps: [],
+      contiguousSeq: 2,
+    }, desk110.stationId);
+    const caseId = events[0]!.caseId;
+    expect((await src.cases.get(caseId))?.status).not.toBe('transferred');
+    const file = await exportBackup(src, '0.1.0');
+    expect(file.rejected).toEqual([expect.objectContaining({ eventId: events[2]!.id, code: 'transition_refused' })]);
+
+    // into the same desk: nothing changes
+    const before = await dump(src);
+    const again = await importBackup(src, JSON.stringify(file));
+    expect(again.requeued).toBe(0);
+    expect(await dump(src)).toEqual(before);
+    expect(await src.rejected.count()).toBe(1);
+
+    // into a fresh desk: the refusal is restored, counted, and the case folds without it
+    const fresh = db();
+    const restored = await importBackup(fresh, JSON.stringify(file));
+    expect(restored.requeued).toBe(0);
+    expect(await fresh.outbox.count()).toBe(0);
+    expect((await fresh.rejected.get(events[2]!.id))?.reason).toBe('按本站所知，不能转办');
+    expect((await fresh.counters.get(COUNTER.rejected))?.n).toBe(1);
+    expect(await fresh.cases.get(caseId)).toEqual(await src.cases.get(caseId));
+    await expectCountersRight(fresh, expect);
+  });
 });
+

@@ -1,10 +1,17 @@
 /**
  * PGlite is a single-process engine: two processes on one data folder would corrupt it. The
- * hub (and the registration CLI in direct mode) hold `hub.lock` in the folder, holding the
- * owner's pid; a lock left by a process that no longer runs (killed, crashed) is taken over.
+ * hub (and the CLIs in direct mode) hold `hub.lock` in the folder, naming the owner process; a
+ * lock left by a process that no longer runs (killed, crashed, the machine lost power) is taken
+ * over.
+ *
+ * A pid alone does not name a process for long: after a restart (a container's hub is often pid
+ * 1 or 7 again; after a reboot any daemon may have the old number) the old pid may be alive and
+ * someone else. So the lock also records, where the system tells them (Linux), the boot id and
+ * the process's start time: a live pid with another start time or boot is a stale lock. Within
+ * this process, a folder already held is known from a registry, not from the pid.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export class DataDirLockedError extends Error {
   constructor(
@@ -19,38 +26,109 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+/** Who holds a lock: the pid, and where known its start time (clock ticks since boot) and the boot id. */
+export interface LockOwner {
+  pid: number;
+  start: string | null;
+  boot: string | null;
+}
+
+export interface ProcessProbe {
+  /** whether a process with this pid runs */
+  alive(pid: number): boolean;
+  /** its start time, where the system tells it */
+  startOf(pid: number): string | null;
+  /** this boot's id, where the system tells it */
+  bootId(): string | null;
+}
+
+function readOr(path: string): string | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
   }
 }
 
+export const systemProbe: ProcessProbe = {
+  alive(pid) {
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
+  startOf(pid) {
+    // Linux: field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces and parens
+    const stat = readOr(`/proc/${pid}/stat`);
+    if (!stat) return null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  },
+  bootId() {
+    return readOr('/proc/sys/kernel/random/boot_id')?.trim() || null;
+  },
+};
+
+/** Parse a lock file: this format, or an older one holding only a pid. */
+export function parseLockOwner(text: string): LockOwner | null {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), start: null, boot: null };
+  try {
+    const v = JSON.parse(trimmed) as Partial<LockOwner>;
+    if (typeof v.pid !== 'number') return null;
+    return { pid: v.pid, start: typeof v.start === 'string' ? v.start : null, boot: typeof v.boot === 'string' ? v.boot : null };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the owner a lock names still runs: the same pid, and no sign it is another process. */
+export function ownerRuns(owner: LockOwner, probe: ProcessProbe = systemProbe): boolean {
+  if (owner.pid === process.pid) return false; // this process does not hold it (see held below): an earlier one with our pid did
+  if (!probe.alive(owner.pid)) return false;
+  const boot = probe.bootId();
+  if (owner.boot !== null && boot !== null && owner.boot !== boot) return false; // the machine restarted since
+  const start = probe.startOf(owner.pid);
+  if (owner.start !== null && start !== null && owner.start !== start) return false; // the pid went to another process
+  return true;
+}
+
+/** the folders this process holds */
+const held = new Set<string>();
+
 export class DataDirLock {
   private released = false;
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly folder: string,
+    private readonly content: string,
+  ) {}
 
-  static acquire(dataDir: string): DataDirLock {
+  static acquire(dataDir: string, probe: ProcessProbe = systemProbe): DataDirLock {
+    const folder = resolve(dataDir);
+    if (held.has(folder)) throw new DataDirLockedError(dataDir, process.pid);
     const path = join(dataDir, 'hub.lock');
+    const content = JSON.stringify({ pid: process.pid, start: probe.startOf(process.pid), boot: probe.bootId() } satisfies LockOwner);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(path, 'wx');
-        writeSync(fd, String(process.pid));
+        writeSync(fd, content);
         closeSync(fd);
-        return new DataDirLock(path);
+        held.add(folder);
+        return new DataDirLock(path, folder, content);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let pid = NaN;
+        let text: string;
         try {
-          pid = Number(readFileSync(path, 'utf8').trim());
+          text = readFileSync(path, 'utf8');
         } catch {
           continue; // removed meanwhile: try again
         }
-        if (pid === process.pid) throw new DataDirLockedError(dataDir, pid);
-        if (alive(pid)) throw new DataDirLockedError(dataDir, pid);
+        const owner = parseLockOwner(text);
+        if (owner && ownerRuns(owner, probe)) throw new DataDirLockedError(dataDir, owner.pid);
         try {
           unlinkSync(path); // stale: its owner is gone
         } catch {
@@ -62,17 +140,18 @@ export class DataDirLock {
   }
 
   /**
-   * Write this process's pid into the lock file again: a restore unpacks a backup's files
-   * into the folder, the backup's own hub.lock (another process's pid) among them.
+   * Write this process's identity into the lock file again: a restore unpacks a backup's files
+   * into the folder, the backup's own hub.lock (another process) among them.
    */
   reassert(): void {
     if (this.released) return;
-    writeFileSync(this.path, String(process.pid));
+    writeFileSync(this.path, this.content);
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
+    held.delete(this.folder);
     try {
       unlinkSync(this.path);
     } catch {

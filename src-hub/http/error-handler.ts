@@ -29,6 +29,20 @@ function clientError(error: FastifyError): { status: number; code: string; messa
   return null;
 }
 
+/**
+ * The database did not answer (not reachable, restarting, connection cut): the hub is not at
+ * fault and the request can be retried, so 503 database_unavailable, as the health check says.
+ * node-postgres: socket errors and SQLSTATE classes 08 (connection exception) and 57P
+ * (operator intervention: shutting down, cannot connect now).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code) || /^(08|57P)/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i.test(message);
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HubError) {
     void reply.status(error.statusCode).send(error.toBody());
@@ -38,6 +52,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (known) {
     request.log.info({ code: known.code }, known.message);
     void reply.status(known.status).send(errorBody(known.code, known.message));
+    return;
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database not answering');
+    void reply.status(503).send(errorBody('database_unavailable', '集线器数据库暂不可用，请稍后重试'));
     return;
   }
   request.log.error({ err: error }, 'hub fault');

@@ -72,7 +72,7 @@ function targetsOf(event: RelayEvent): HandoverTarget[] {
 }
 
 /** Events that open a case and so fix its creating station. */
-function opensCase(event: RelayEvent): boolean {
+export function opensCase(event: RelayEvent): boolean {
   return event.type === 'case.created' || event.type === 'shift.handover';
 }
 

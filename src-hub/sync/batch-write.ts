@@ -24,7 +24,9 @@ export interface BatchWrite {
   /**
    * For a batch judged on a context read ahead of the sync lock (batch-context.ts): write only
    * if nothing it depends on changed since — no event committed on the batch's cases after
-   * `aheadMax`, the same number of stations — and move every new hub number up by what the
+   * `aheadMax`, none with one of the batch's event ids (another station pushing the same id:
+   * judged again under the lock, it is `conflicting_content`, not a unique-key error), the same
+   * number of stations — and move every new hub number up by what the
    * log grew meanwhile (the batch's numbers were counted from `aheadMax`). Without a guard the
    * numbers are taken as given.
    */
@@ -66,6 +68,7 @@ const WRITE_SQL = `
   g AS (
     SELECT CASE WHEN $34::bigint IS NULL THEN true
                 ELSE NOT EXISTS (SELECT 1 FROM events WHERE case_id = ANY($35::text[]) AND hub_seq > $34::bigint)
+                     AND NOT EXISTS (SELECT 1 FROM events WHERE event_id = ANY(${texts(2)}) AND hub_seq > $34::bigint)
                      AND (SELECT count(*) FROM stations) = $36::bigint END AS ok,
            CASE WHEN $34::bigint IS NULL THEN 0
                 ELSE (SELECT coalesce(max(hub_seq), 0) FROM events) - $34::bigint END AS shift

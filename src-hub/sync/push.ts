@@ -18,7 +18,7 @@ import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent } from '
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
 import { takeStationLock, takeSyncLock, type Database } from '../db/database';
 import { HubError } from '../errors';
-import { planCasesAndGrants } from './audience';
+import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
 import { prepareWrite, runWrite, writeBatch, type BatchWrite } from './batch-write';
@@ -153,7 +153,13 @@ function outcomeOf(d: Decision, shift: number): PushOutcome {
  */
 function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, context: BatchContext): Decision | HubError {
   const known = new Set(context.logged.map((l) => l.event.caseId));
-  const hidden = new Set([...known].filter((id) => !context.grants.has(id)));
+  // A case the hub holds events of, but not its opening (its origin unknown), is opened by this
+  // batch when it holds the case's creation: only after the hub lost events (restored from an
+  // older backup) do other desks' events on a case reach it before the case itself; refusing
+  // the creator then would leave its case without it for good.
+  const originUnknown = new Set(context.cases.filter((c) => c.origin_district === null).map((c) => c.case_id));
+  const opening = new Set(items.filter((i) => i.kind === 'valid' && opensCase(i.event)).map((i) => (i as Extract<Item, { kind: 'valid' }>).event.caseId));
+  const hidden = new Set([...known].filter((id) => !context.grants.has(id) && !(originUnknown.has(id) && opening.has(id))));
   const refusal = forbidden(me, items, hidden);
   if (refusal) return refusal;
 

@@ -116,4 +116,28 @@ describeEachDriver('push reads ahead of the lock', (driver) => {
     const r3 = await pushKnowing(hub.url, hotline.token, [late]);
     expect(r3.body.results[0]).toMatchObject({ status: 'rejected', code: 'transition_refused' });
   });
+
+  it('two desks pushing one event id at the same moment: one accepted, the other refused as conflicting, never a 5xx', async () => {
+    const a = Desk.of('ra-same-id-a', 'police110');
+    const b = Desk.of('ra-same-id-b', 'police110');
+    a.token = await hub.register(a.info);
+    b.token = await hub.register(b.info);
+    const outcomes: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      // long batches, so the two pushes' reads ahead of the lock overlap
+      const fillA = Array.from({ length: 150 }, () => a.created());
+      const fillB = Array.from({ length: 150 }, () => b.created());
+      const mineA = a.created();
+      const mineB = { ...b.created(), id: mineA.id }; // the same id, other content
+      const [ra, rb] = await Promise.all([push(hub.url, a.token, [...fillA, mineA]), push(hub.url, b.token, [...fillB, mineB])]);
+      for (const r of [ra, rb]) {
+        expect(r.status).toBe(200);
+        outcomes.push(r.body.results.at(-1)!.status);
+      }
+    }
+    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(8);
+    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(8);
+    expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
+  }, 60_000);
 });
+

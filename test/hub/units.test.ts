@@ -1,11 +1,11 @@
 /** The hub's small pure parts: cursors, seq progress, tokens, the serial queue, the data-folder lock. */
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src-common/domain';
-import { DataDirLock, DataDirLockedError } from '../../src-hub/db/data-dir-lock';
+import { DataDirLock, DataDirLockedError, ownerRuns, parseLockOwner, type ProcessProbe } from '../../src-hub/db/data-dir-lock';
 import { SerialQueue } from '../../src-hub/db/serial-queue';
 import { joinTexts } from '../../src-hub/sync/batch-write';
 import { pullResponseJson } from '../../src-hub/sync/pull';
@@ -161,6 +161,46 @@ describe('data folder lock (PGlite is single-process)', () => {
       // a live process (our parent) holds it: refused, with a message saying what to do
       writeFileSync(join(dir, 'hub.lock'), String(process.ppid));
       expect(() => DataDirLock.acquire(dir)).toThrow(/HUB_ADMIN_TOKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('records who holds it: pid, start time and boot, where the system tells them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-lock-'));
+    try {
+      const lock = DataDirLock.acquire(dir);
+      const owner = parseLockOwner(readFileSync(join(dir, 'hub.lock'), 'utf8'))!;
+      expect(owner.pid).toBe(process.pid);
+      if (process.platform === 'linux') {
+        expect(owner.start).toMatch(/^\d+$/);
+        expect(owner.boot).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      lock.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a lock naming a pid that now belongs to someone else is stale (a restart gave the pid out again)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-lock-'));
+    const probe = (start: string, boot: string): ProcessProbe => ({ alive: () => true, startOf: () => start, bootId: () => boot });
+    try {
+      // our own pid, left by an earlier process (a container restarted: the hub is pid 1 again)
+      writeFileSync(join(dir, 'hub.lock'), JSON.stringify({ pid: process.pid, start: '1', boot: 'b' }));
+      DataDirLock.acquire(dir).release();
+      // a live pid with another start time: another process
+      writeFileSync(join(dir, 'hub.lock'), JSON.stringify({ pid: 4242, start: '100', boot: 'b' }));
+      DataDirLock.acquire(dir, probe('200', 'b')).release();
+      // ... or from before a reboot
+      writeFileSync(join(dir, 'hub.lock'), JSON.stringify({ pid: 4242, start: '100', boot: 'old-boot' }));
+      DataDirLock.acquire(dir, probe('100', 'new-boot')).release();
+      // the same process still running: refused
+      writeFileSync(join(dir, 'hub.lock'), JSON.stringify({ pid: 4242, start: '100', boot: 'b' }));
+      expect(() => DataDirLock.acquire(dir, probe('100', 'b'))).toThrow(DataDirLockedError);
+      // where the system cannot tell, a live pid holds it
+      expect(ownerRuns({ pid: 4242, start: '100', boot: 'b' }, { alive: () => true, startOf: () => null, bootId: () => null })).toBe(true);
+      expect(ownerRuns({ pid: 4242, start: null, boot: null }, { alive: () => false, startOf: () => null, bootId: () => null })).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import { ulid } from './ids';
 import type { Station } from './station';
 import { transferAckDueBy } from './time-limits';
 import type { Channel, Nature, Urgency, Verdict } from './vocabulary';
+import { chinaDateOf } from './calendar';
 
 export interface IntakeDraft {
   channel: Channel | '';
@@ -152,10 +153,15 @@ export function intakeCommands(draft: IntakeDraft, station: Station, caseNo: str
 /** The default receiver of a 110 transfer. */
 export const HOTLINE_TARGET: HandoverTarget = { kind: 'hotline', stationId: null, name: '12345 政务服务热线', department: null };
 
-/** Case numbers: date, station, and a per-station daily counter: 20261129-p110-ab12cd-0042. */
+/** The Beijing-time calendar day of an instant as YYYYMMDD (case numbers, their daily counters). */
+export function caseNoDay(day: Date): string {
+  return chinaDateOf(day).replaceAll('-', '');
+}
+
+/**
+ * Case numbers: the Beijing-time date, station, and a per-station daily counter:
+ * 20261129-p110-ab12cd-0042 (the desk's own time zone does not matter).
+ */
 export function formatCaseNo(stationId: string, day: Date, counter: number): string {
-  const y = day.getFullYear();
-  const m = String(day.getMonth() + 1).padStart(2, '0');
-  const d = String(day.getDate()).padStart(2, '0');
-  return `${y}${m}${d}-${stationId}-${String(counter).padStart(4, '0')}`;
+  return `${caseNoDay(day)}-${stationId}-${String(counter).padStart(4, '0')}`;
 }

@@ -217,10 +217,12 @@ describe('emptyDraft, HOTLINE_TARGET and formatCaseNo', () => {
     expect(HandoverTargetSchema.safeParse(HOTLINE_TARGET).success).toBe(true);
   });
 
-  it('formats the local date, the station and a zero-padded counter', () => {
-    const day = new Date(2026, 10, 29, 23, 59); // local time, late in the day
-    expect(formatCaseNo('p110-ab12cd', day, 42)).toBe('20261129-p110-ab12cd-0042');
-    expect(formatCaseNo('p110-ab12cd', new Date(2026, 0, 5), 1)).toBe('20260105-p110-ab12cd-0001');
-    expect(formatCaseNo('h12345-x', new Date(2026, 0, 5), 12345)).toBe('20260105-h12345-x-12345');
+  it('formats the Beijing-time date, the station and a zero-padded counter, whatever the desk\'s time zone', () => {
+    // 23:59 Beijing time, 15:59 UTC
+    expect(formatCaseNo('p110-ab12cd', new Date('2026-11-29T15:59:00Z'), 42)).toBe('20261129-p110-ab12cd-0042');
+    // 07:30 Beijing time on 3 March is still 2 March in UTC (and on a desk set to UTC)
+    expect(formatCaseNo('p110-ab12cd', new Date('2026-03-02T23:30:00Z'), 1)).toBe('20260303-p110-ab12cd-0001');
+    // 00:10 Beijing time on 1 January: the new year's numbers
+    expect(formatCaseNo('h12345-x', new Date('2025-12-31T16:10:00Z'), 12345)).toBe('20260101-h12345-x-12345');
   });
 });

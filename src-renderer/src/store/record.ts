@@ -8,6 +8,7 @@ import Dexie from 'dexie';
 import {
   applyEvent,
   DomainError,
+  caseNoDay,
   formatCaseNo,
   refusalForRole,
   parseEvent,
@@ -44,8 +45,9 @@ async function nextNumber(db: RelayDb, key: string, by = 1): Promise<number> {
  */
 export const AUTO_CASE_NO = '__auto__';
 
+/** the daily counter of case numbers: one per Beijing-time day, as in the numbers (formatCaseNo) */
 function caseNoKey(day: Date): string {
-  return `caseNo:${day.getFullYear()}${String(day.getMonth() + 1).padStart(2, '0')}${String(day.getDate()).padStart(2, '0')}`;
+  return `caseNo:${caseNoDay(day)}`;
 }
 
 export interface RecordContext {

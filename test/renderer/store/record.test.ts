@@ -210,12 +210,13 @@ describe('recordCommands', () => {
 describe('nextCaseNo', () => {
   it('counts per station per day, from 1, without gaps or repeats', async () => {
     const d = db();
-    const day1 = new Date(2026, 2, 2, 9, 0);
-    const day2 = new Date(2026, 2, 3, 0, 5);
+    // Beijing-time days: 09:00 on 2 March, 00:05 on 3 March, 23:59 on 2 March
+    const day1 = new Date('2026-03-02T01:00:00Z');
+    const day2 = new Date('2026-03-02T16:05:00Z');
     const first = await Promise.all(Array.from({ length: 5 }, () => nextCaseNo(d, desk110, day1)));
     expect([...first].sort()).toEqual([1, 2, 3, 4, 5].map((n) => `20260302-${desk110.stationId}-000${n}`));
     expect(await nextCaseNo(d, desk110, day2)).toBe(`20260303-${desk110.stationId}-0001`);
-    expect(await nextCaseNo(d, desk110, new Date(2026, 2, 2, 23, 59))).toBe(`20260302-${desk110.stationId}-0006`);
+    expect(await nextCaseNo(d, desk110, new Date('2026-03-02T15:59:00Z'))).toBe(`20260302-${desk110.stationId}-0006`);
   });
 });
 

@@ -17,6 +17,7 @@ import type { CaseState } from '../domain/case-state';
 import type { Catalogue } from '../domain/catalogue';
 import { findCategory, findDepartment } from '../domain/catalogue';
 import { EVENT_TYPE_LABELS, ShiftHandoverSchema, type EventType, type PayloadOf } from '../domain/events';
+import { targetMatchesStation, type StationIdentity } from '../domain/handover-target';
 import type { Station } from '../domain/station';
 import { DEADLINE_LABELS, deadlineState, type DeadlineState } from '../domain/time-limits';
 import { toValidationError } from '../domain/validation';
@@ -200,7 +201,8 @@ export const HANDOVER_LABELS = {
 // ---------------------------------------------------------------------------------------
 
 export interface HandoverSheetInput {
-  station: Pick<Station, 'stationId' | 'name' | 'role' | 'district'>;
+  /** with its department (a unit's duty room): hand-overs to the department wait for it too */
+  station: Pick<Station, 'stationId' | 'name' | 'role' | 'district'> & { department?: string | null };
   /** ISO; the window is shiftStart <= at < shiftEnd */
   shiftStart: string;
   shiftEnd: string;
@@ -242,16 +244,18 @@ export function compareOpenItems(a: HandoverOpenItem, b: HandoverOpenItem): numb
   );
 }
 
-function openItemOf(state: CaseState, stationId: string, now: number, catalogue: Catalogue): HandoverOpenItem {
+function openItemOf(state: CaseState, station: StationIdentity, now: number, catalogue: Catalogue): HandoverOpenItem {
   const deadline = deadlineState(state.dueAt, now);
   const c = state.caller;
   const name = c.anonymous ? ANONYMOUS_LABEL : c.name;
+  // waiting for this station: named, or sent to the hotline or its department (stationId null)
+  const awaitingMe = targetMatchesStation(state.awaiting, station);
   return {
     caseId: state.id,
     caseNo: state.caseNo,
     receivedAt: state.receivedAt,
-    relation: state.awaiting?.stationId === stationId ? 'awaiting' : 'owner',
-    relationLabel: state.awaiting?.stationId === stationId ? HANDOVER_LABELS.relation.awaiting : HANDOVER_LABELS.relation.owner,
+    relation: awaitingMe ? 'awaiting' : 'owner',
+    relationLabel: awaitingMe ? HANDOVER_LABELS.relation.awaiting : HANDOVER_LABELS.relation.owner,
     status: state.status,
     statusLabel: STATUS_LABELS[state.status],
     owner: { stationId: state.owner.stationId, name: state.owner.name },
@@ -294,6 +298,7 @@ function openItemOf(state: CaseState, stationId: string, now: number, catalogue:
 export function buildHandoverSheet(input: HandoverSheetInput): HandoverSheet {
   const { station, catalogue } = input;
   const S = station.stationId;
+  const me: StationIdentity = { stationId: S, role: station.role, department: station.department ?? null };
   const operators = input.operators.map((n) => n.trim()).filter((n) => n !== '');
   const from = epochMs(input.shiftStart);
   const to = epochMs(input.shiftEnd);
@@ -393,8 +398,8 @@ export function buildHandoverSheet(input: HandoverSheetInput): HandoverSheet {
       }
     }
     const state = replay.final;
-    if (state && state.status !== 'closed' && (state.owner.stationId === S || state.awaiting?.stationId === S)) {
-      openItems.push(openItemOf(state, S, now, catalogue));
+    if (state && state.status !== 'closed' && (state.owner.stationId === S || targetMatchesStation(state.awaiting, me))) {
+      openItems.push(openItemOf(state, me, now, catalogue));
     }
   }
 

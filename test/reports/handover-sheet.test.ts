@@ -278,6 +278,28 @@ describe('buildHandoverSheet: the 12345 day shift', () => {
   });
 });
 
+describe('hand-overs to a desk by its role or department (no station named, as desks send them)', () => {
+  it('a transfer to 12345 and an assignment to a department wait on the sheets of the desks that take them', () => {
+    const h = new History();
+    const t = h.create(P110, { caseNo: 'T-001', at: L('03-02 09:00'), role: 'police110' });
+    t.add(P110, 'case.screened', { verdict: 'nonPolice', reason: '供水故障' }, L('03-02 09:01'));
+    t.add(P110, 'case.transferred', { to: { kind: 'hotline', stationId: null, name: '12345 政务服务热线', department: null }, threeWayCall: false, note: '', ackDueBy: L('03-02 09:31') }, L('03-02 09:01'));
+    const a = h.create(H, { caseNo: 'A-001', at: L('03-02 10:00') });
+    a.assign(H, { kind: 'department', stationId: null, name: '市住建局', department: 'housing' }, L('03-02 10:05'), L('03-02 10:35'), L('03-03 10:05'));
+    const events = h.events(new Set());
+    const sheetOf = (station: Parameters<typeof buildHandoverSheet>[0]['station']) =>
+      buildHandoverSheet({ station, shiftStart: L('03-02 08:00'), shiftEnd: L('03-02 16:00'), operators: ['值班员'], events, unsyncedEventIds: new Set(), now: L('03-02 16:00'), catalogue });
+
+    const hotline = sheetOf(STATION);
+    expect(hotline.openItems.filter((i) => i.caseNo === 'T-001').map((i) => [i.relation, i.relationLabel])).toEqual([['awaiting', '待本站签收']]);
+    const housing = sheetOf({ stationId: HOUSING.stationId, name: HOUSING.name, role: 'unit', district: '兰山区', department: 'housing' });
+    expect(housing.openItems.map((i) => [i.caseNo, i.relation])).toEqual([['A-001', 'awaiting']]);
+    // another department's duty room does not see it
+    const transport = sheetOf({ stationId: 'unit-transport', name: '市交通局值班室', role: 'unit', district: '兰山区', department: 'transport' });
+    expect(transport.openItems).toEqual([]);
+  });
+});
+
 describe('the sheet as seen by the other desks', () => {
   const fixture = dayShift();
 

@@ -30,7 +30,7 @@ import {
   URGENCY_LABELS,
 } from '../domain/vocabulary';
 import { epochMs, replayCases, type HeldEvent } from './case-replay';
-import { ANONYMOUS_LABEL, maskName, maskPhone } from './masking';
+import { ANONYMOUS_LABEL, maskCallerInText, maskName, maskPhone } from './masking';
 
 export const HANDOVER_SHEET_VERSION = 1 as const;
 
@@ -217,9 +217,21 @@ export interface HandoverSheetInput {
   catalogue: Catalogue;
 }
 
+/** a character that can be part of a written phone number */
+const PHONE_CHAR = /[\d+\-*]/;
+
+/**
+ * The description shortened for the sheet. The cut never falls inside a run of digits: a
+ * phone number cut short would no longer be recognised, and masked, as one.
+ */
 function summaryOf(description: string): string {
   const chars = Array.from(description.replace(/\s+/g, ' ').trim());
-  return chars.length <= SUMMARY_MAX_CHARS ? chars.join('') : `${chars.slice(0, SUMMARY_MAX_CHARS).join('')}…`;
+  if (chars.length <= SUMMARY_MAX_CHARS) return chars.join('');
+  let cut = SUMMARY_MAX_CHARS;
+  // back over a number the cut would split (digits, +, -, and the spaces between its groups)
+  const inNumber = (i: number) => PHONE_CHAR.test(chars[i]!) || (chars[i] === ' ' && i > 0 && PHONE_CHAR.test(chars[i - 1]!) && PHONE_CHAR.test(chars[i + 1] ?? ''));
+  if (inNumber(cut)) while (cut > 0 && inNumber(cut - 1)) cut--;
+  return `${chars.slice(0, cut).join('').trimEnd()}…`;
 }
 
 function categoryName(catalogue: Catalogue, code: string | null): string {
@@ -277,7 +289,8 @@ function openItemOf(state: CaseState, station: StationIdentity, now: number, cat
     },
     address: state.location.address,
     district: state.location.district,
-    summary: summaryOf(state.description),
+    // a confidential caller's number and name are masked in the text too, on every sheet
+    summary: c.confidential ? maskCallerInText(summaryOf(state.description), { name: c.name, anonymous: c.anonymous }) : summaryOf(state.description),
     urgeCount: state.urgeCount,
     returnCount: state.returnCount,
   };

@@ -49,11 +49,19 @@ function splitAreaCode(digits: string): [string, string] {
   return [digits.slice(0, len), digits.slice(len)];
 }
 
+/** A mobile written with the country code or in groups: `+86 139 1234 5678`, `008613912345678`. */
+const MOBILE_WRITTEN = /^(\+86|0086|86)?[\s-]*(1[3-9]\d)[\s-]*(\d{4})[\s-]*(\d{4})$/;
+
 /** Mask one phone number (see the module rules). '' stays ''. */
 export function maskPhone(phone: string): string {
   const p = phone.trim();
   if (p === '' || p.includes('*')) return p; // empty, or masked already
   if (MOBILE.test(p)) return `${p.slice(0, 3)}****${p.slice(7)}`;
+  const written = MOBILE_WRITTEN.exec(p);
+  if (written) {
+    const [, country, head, , tail] = written;
+    return `${country ? `${country} ` : ''}${head}****${tail}`;
+  }
   const land = LANDLINE.exec(p);
   if (land) {
     const [, area, hyphen, local] = land;
@@ -79,12 +87,26 @@ export function maskCallerName(caller: { name: string; anonymous: boolean }): st
   return caller.anonymous ? ANONYMOUS_LABEL : maskName(caller.name);
 }
 
-/** Phone numbers inside free text: mobiles and landlines with area code, not part of a longer number. */
-const PHONE_IN_TEXT = /(?<![\d*])(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8}|0\d{9,11})(?![\d*])/g;
+/**
+ * Phone numbers inside free text, not part of a longer number: mobiles (also with +86 or 0086,
+ * and in groups: `139 1234 5678`, `139-1234-5678`) and landlines with area code.
+ */
+const PHONE_IN_TEXT = /(?<![\d*])(?:(?:\+86|0086)[\s-]*)?(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}-\d{7,8}|0\d{9,11})(?![\d*])/g;
 
 /** Mask every mobile or landline number found in free text (descriptions, reasons, notes). */
 export function maskPhonesInText(text: string): string {
   return text.replace(PHONE_IN_TEXT, (m) => maskPhone(m));
+}
+
+/**
+ * Free text about a caller as it goes on paper masked: every phone number masked, and the
+ * caller's own name (two characters or more) masked wherever it is written out.
+ */
+export function maskCallerInText(text: string, caller: { name: string; anonymous: boolean }): string {
+  let out = maskPhonesInText(text);
+  const name = caller.name.trim();
+  if (Array.from(name).length >= 2 && !name.includes('*')) out = out.split(name).join(caller.anonymous ? ANONYMOUS_LABEL : maskName(name));
+  return out;
 }
 
 /**
@@ -106,7 +128,7 @@ export function maskSheet(sheet: HandoverSheet): HandoverSheet {
         name: item.caller.anonymous ? ANONYMOUS_LABEL : maskName(item.caller.name),
         phone: maskPhone(item.caller.phone),
       },
-      summary: maskPhonesInText(item.summary),
+      summary: maskCallerInText(item.summary, item.caller),
     })),
     changes: sheet.changes.map((c) => ({ ...c, reason: maskPhonesInText(c.reason) })),
     notes: maskPhonesInText(sheet.notes),

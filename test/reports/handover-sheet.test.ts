@@ -300,6 +300,38 @@ describe('hand-overs to a desk by its role or department (no station named, as d
   });
 });
 
+describe('no phone number reaches paper whole', () => {
+  const sheetFor = (description: string, caller: { name: string; phone: string; anonymous: boolean; confidential: boolean }) => {
+    const h = new History();
+    h.create(H, { caseNo: 'M-001', at: L('03-02 10:00'), caller, description });
+    return buildHandoverSheet({ station: STATION, shiftStart: L('03-02 08:00'), shiftEnd: L('03-02 16:00'), operators: ['值班员'], events: h.events(new Set()), unsyncedEventIds: new Set(), now: L('03-02 16:00'), catalogue });
+  };
+  const longRun = /\d{5,}/;
+
+  it('a number at the end of the summary is not cut in half (a half number would escape the masking)', () => {
+    // the number starts at character 55 of 60
+    const description = `${'小区楼道积水严重，'.repeat(6)}请回电13912345678，谢谢`;
+    const sheet = sheetFor(description, { name: '王五', phone: '13912345678', anonymous: false, confidential: false });
+    const item = sheet.openItems[0]!;
+    expect(item.summary.endsWith('…')).toBe(true);
+    expect(item.summary).not.toMatch(/\d/); // cut before the number, not through it
+    expect(maskSheet(sheet).openItems[0]!.summary).not.toMatch(longRun);
+  });
+
+  it("a confidential caller's number and name are masked in the summary on the unmasked sheet too", () => {
+    const sheet = sheetFor('赵六反映邻居噪音扰民，请回电+86 139 1234 5678', { name: '赵六', phone: '13912345678', anonymous: false, confidential: true });
+    const item = sheet.openItems[0]!;
+    expect(sheet.masked).toBe(false);
+    expect(item.caller).toMatchObject({ name: '赵*', phone: '139****5678' });
+    expect(item.summary).toBe('赵*反映邻居噪音扰民，请回电+86 139****5678');
+  });
+
+  it('the masked sheet masks the caller\'s name in the summary as well', () => {
+    const sheet = maskSheet(sheetFor('李四家里停水，请联系李四', { name: '李四', phone: '13912345678', anonymous: false, confidential: false }));
+    expect(sheet.openItems[0]!.summary).toBe('李*家里停水，请联系李*');
+  });
+});
+
 describe('the sheet as seen by the other desks', () => {
   const fixture = dayShift();
 

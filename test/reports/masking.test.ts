@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskCallerName, maskName, maskPhone, maskPhonesInText } from '../../src-common/reports';
+import { maskCallerInText, maskCallerName, maskName, maskPhone, maskPhonesInText } from '../../src-common/reports';
 
 describe('maskPhone', () => {
   it.each([
@@ -30,7 +30,8 @@ describe('maskPhone', () => {
   });
 
   it('stars all but the last 2 characters of anything else', () => {
-    expect(maskPhone('+8613812341234')).toBe('************34');
+    expect(maskPhone('+442079460958')).toBe('***********58');
+    expect(maskPhone('ext. 12-345678')).toBe('************78');
   });
 });
 
@@ -69,6 +70,23 @@ describe('maskPhonesInText', () => {
   it('leaves digits that are part of a longer number alone', () => {
     expect(maskPhonesInText('订单号213812341234567')).toBe('订单号213812341234567');
     expect(maskPhonesInText('拨打12345热线')).toBe('拨打12345热线');
+  });
+
+  it('masks mobiles written with +86 or 0086, or in groups', () => {
+    expect(maskPhone('+86 139 1234 5678')).toBe('+86 139****5678');
+    expect(maskPhone('+8613912345678')).toBe('+86 139****5678');
+    expect(maskPhone('139-1234-5678')).toBe('139****5678');
+    expect(maskPhonesInText('请拨+86 139 1234 5678或0086-13912345678，备用139 1234 5678')).toBe(
+      '请拨+86 139****5678或0086 139****5678，备用139****5678',
+    );
+  });
+
+  it("a caller's own name is masked in the text about them, as are the numbers", () => {
+    expect(maskCallerInText('张建国说家里停水，请回电13812341234找张建国', { name: '张建国', anonymous: false })).toBe(
+      '张**说家里停水，请回电138****1234找张**',
+    );
+    // a surname alone is not searched for (it would star every 张 in the text)
+    expect(maskCallerInText('张家庄停水', { name: '张', anonymous: false })).toBe('张家庄停水');
   });
 
   it('is idempotent', () => {

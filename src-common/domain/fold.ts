@@ -181,6 +181,7 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
         awaiting: null,
         dueAt: null,
         returnCount: state.returnCount + 1,
+        extension: withoutPendingExtension(state),
       };
     }
     case 'case.feedback': {
@@ -193,6 +194,7 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
         owner: state.assignment?.by ?? state.owner,
         feedback: { result: p.result, text: p.text, at: event.at, station: p.station },
         dueAt: null,
+        extension: withoutPendingExtension(state),
       };
     }
     case 'case.extensionRequested':
@@ -227,6 +229,11 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
     case 'case.callJoined':
       return { ...state, joinedCalls: state.joinedCalls + 1 };
   }
+}
+
+/** An extension request still waiting lapses when the work it was for is reported or returned. */
+function withoutPendingExtension(state: CaseState): CaseState['extension'] {
+  return state.extension && state.extension.granted === null ? null : state.extension;
 }
 
 export function applyEvent(state: CaseState | undefined, event: RelayEvent, mode: FoldMode = 'strict'): CaseState {

@@ -43,7 +43,9 @@ export function refusalReason(state: CaseState | undefined, event: RelayEvent): 
       return notIn(state, ['acknowledged'], '申请延期');
     case 'case.extensionDecided':
       if (!state.extension || state.extension.granted !== null) return '没有待审批的延期申请';
-      return null;
+      // once the department has reported, returned the case or it is closed, there is no
+      // deadline left to move (a late approval would rewrite when the feedback was due)
+      return notIn(state, ['acknowledged'], '审批延期');
     case 'case.urged':
       return OPEN.has(state.status) ? null : '工单已办结，无需督办';
     case 'case.callback':

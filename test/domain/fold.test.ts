@@ -244,6 +244,38 @@ describe('counts and side paths', () => {
     const refused = foldStrict(no.events);
     expect(refused.dueAt).toBe(no.t(600));
     expect(refused.extension!.granted).toBe(false);
+
+    // a request still waiting lapses when the department reports (or returns the case): no
+    // approval can then move a deadline that has passed into history
+    const reported = base();
+    reported.add(WATER, 'case.feedback', { result: 'resolved', text: '已抢修', station: WATER }, 4);
+    const afterFeedback = foldStrict(reported.events);
+    expect(afterFeedback.extension).toBeNull();
+    expect(() => applyEvent(afterFeedback, reported.add(H12345, 'case.extensionDecided', { granted: true, until: reported.t(2400) }, 5))).toThrow(
+      /没有待审批的延期申请/,
+    );
+    const returned = base();
+    returned.add(WATER, 'case.returned', { reason: '不属本单位职责', station: WATER }, 4);
+    expect(foldStrict(returned.events).extension).toBeNull();
+  });
+
+  it('an approval after the feedback (a request granted late) is refused: the feedback keeps its deadline', () => {
+    const s = new CaseScript();
+    s.add(H12345, 'case.created', createdPayload(H12345, 'hotline12345'), 0);
+    s.add(H12345, 'case.assigned', { lead: TO_WATER, ackDueBy: s.t(30), feedbackDueBy: s.t(600) }, 1);
+    s.add(WATER, 'case.acknowledged', { of: 'assignment', station: WATER }, 2);
+    s.add(WATER, 'case.extensionRequested', { reason: '需更换主管道', until: s.t(3000) }, 3);
+    const acknowledged = foldStrict(s.events);
+    const decided = s.add(H12345, 'case.extensionDecided', { granted: true, until: s.t(2400) }, 5);
+    // while acknowledged: allowed
+    expect(applyEvent(acknowledged, decided).dueAt).toBe(s.t(2400));
+    // a state that is not acknowledged but still holds a pending request (folded by an older
+    // version): the decision is refused, and in a lenient fold kept only as a conflict
+    const reported = { ...acknowledged, status: 'feedback' as const, dueAt: null };
+    expect(() => applyEvent(reported, decided)).toThrow(/不能审批延期/);
+    const lenient = applyEvent(reported, decided, 'lenient');
+    expect(lenient.dueAt).toBeNull();
+    expect(lenient.conflicts.map((c) => c.type)).toEqual(['case.extensionDecided']);
   });
 
   it('a police matter stays with 110 and can be closed there; a reopened case is pending again', () => {

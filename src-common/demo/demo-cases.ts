@@ -24,7 +24,7 @@ import {
   type Department,
 } from '../domain/catalogue';
 import type { Command, HandoverTarget } from '../domain/events';
-import { HOTLINE_TARGET, formatCaseNo } from '../domain/intake';
+import { HOTLINE_TARGET, caseNoDay, formatCaseNo } from '../domain/intake';
 import type { Station } from '../domain/station';
 import { transferAckDueBy } from '../domain/time-limits';
 import type { Channel, Nature, Urgency, Verdict } from '../domain/vocabulary';
@@ -560,9 +560,9 @@ export interface DemoGroup {
   commands: Command[];
 }
 
-/** The case-number day key, as nextCaseNo keeps it in settings (`caseNo:` + this). */
+/** The case-number day key (the Beijing-time date), as nextCaseNo keeps it in settings (`caseNo:` + this). */
 export function demoDayKey(day: Date): string {
-  return `${day.getFullYear()}${String(day.getMonth() + 1).padStart(2, '0')}${String(day.getDate()).padStart(2, '0')}`;
+  return caseNoDay(day);
 }
 
 interface Plan {

@@ -174,9 +174,13 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
       // back to whoever handed it over; they own it again (an unacknowledged transfer is
       // still owned by its sender, who need not be the desk that first took the call)
       const back = state.status === 'transferred' ? state.owner : (state.assignment?.by ?? state.owner);
+      // county mode: a linked unit that acknowledged 110's direct notice returns it to 110,
+      // which cannot assign: the case is pending with 110 again (to screen, notify another unit
+      // or transfer to 12345), not "returned" and waiting for an assignment no one can make
+      const countyNotice = state.transfer?.to.kind === 'unit' && state.assignment !== null && state.assignment.at === state.transfer.at;
       return {
         ...state,
-        status: state.status === 'transferred' ? 'pending' : 'returned',
+        status: state.status === 'transferred' || countyNotice ? 'pending' : 'returned',
         owner: back,
         awaiting: null,
         dueAt: null,

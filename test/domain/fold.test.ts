@@ -270,10 +270,10 @@ describe('counts and side paths', () => {
     // while acknowledged: allowed
     expect(applyEvent(acknowledged, decided).dueAt).toBe(s.t(2400));
     // a state that is not acknowledged but still holds a pending request (folded by an older
-    // version): the decision is refused, and in a lenient fold kept only as a conflict
+    // version): the decision is refused, and in a replay kept only as a conflict
     const reported = { ...acknowledged, status: 'feedback' as const, dueAt: null };
     expect(() => applyEvent(reported, decided)).toThrow(/不能审批延期/);
-    const lenient = applyEvent(reported, decided, 'lenient');
+    const lenient = applyEvent(reported, decided, 'replay');
     expect(lenient.dueAt).toBeNull();
     expect(lenient.conflicts.map((c) => c.type)).toEqual(['case.extensionDecided']);
   });
@@ -633,6 +633,24 @@ describe('county mode: 110 notifies the linked unit directly', () => {
     expect(refusalForRole(reported, { type: 'case.closed', payload: { summary: '' } }, county110)).toBeNull();
     s.add(P110, 'case.closed', { summary: '联动单位已处置' }, 61);
     expect(foldStrict(s.events)).toMatchObject({ status: 'closed', owner: P110 });
+  });
+
+  it('a unit that acknowledged and then returns the notice gives the case back to 110, pending: 110 can act on it again', () => {
+    const county110 = stationOf(P110, 'police110');
+    const s = new CaseScript();
+    s.add(P110, 'case.created', createdPayload(P110, 'police110'), 0);
+    s.add(P110, 'case.screened', { verdict: 'nonPolice' }, 1);
+    s.add(P110, 'case.transferred', { to: TO_COUNTY, threeWayCall: true, ackDueBy: s.t(31), feedbackDueBy: s.t(1440) }, 1);
+    s.add(COUNTY, 'case.acknowledged', { of: 'transfer', station: COUNTY }, 5);
+    s.add(COUNTY, 'case.returned', { reason: '不属本单位职责', station: COUNTY }, 10);
+    const back = foldStrict(s.events);
+    // not "returned" (waiting for an assignment 110 cannot make): pending with 110
+    expect(back).toMatchObject({ status: 'pending', owner: P110, awaiting: null, dueAt: null, returnCount: 1 });
+    // 110 can pass it on again, e.g. to 12345 (or screen it again)
+    const toHotline = { type: 'case.transferred' as const, payload: { to: TO_HOTLINE, threeWayCall: false, note: '', ackDueBy: s.t(41) } };
+    expect(refusalForRole(back, toHotline, county110)).toBeNull();
+    s.add(P110, 'case.transferred', toHotline.payload, 11);
+    expect(foldStrict(s.events)).toMatchObject({ status: 'transferred', owner: P110, awaiting: TO_HOTLINE });
   });
 });
 

@@ -130,6 +130,8 @@ export const CaseFeedbackSchema = z.object({
   result: z.enum(FEEDBACK_RESULTS),
   text: requiredText(2000, '办理情况'),
   station: StationRefSchema,
+  /** when 12345 should call the caller back (回访), computed by the reporting desk from the time limits */
+  callbackDueBy: isoTime.optional(),
 });
 
 export const CaseExtensionRequestedSchema = z.object({

@@ -197,7 +197,8 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
         // callback and closing
         owner: state.assignment?.by ?? state.owner,
         feedback: { result: p.result, text: p.text, at: event.at, station: p.station },
-        dueAt: null,
+        // what is due next: 12345's callback to the caller (when the report says by when)
+        dueAt: p.callbackDueBy ?? null,
         extension: withoutPendingExtension(state),
       };
     }
@@ -214,7 +215,8 @@ function transition(state: CaseState, event: RelayEvent): CaseState {
     case 'case.urged':
       return { ...state, urgeCount: state.urgeCount + 1 };
     case 'case.callback':
-      return { ...state, callback: { satisfaction: event.payload.satisfaction, text: event.payload.text, at: event.at } };
+      // the callback made, nothing is due until the case is closed
+      return { ...state, callback: { satisfaction: event.payload.satisfaction, text: event.payload.text, at: event.at }, dueAt: null };
     case 'case.closed':
       return { ...state, status: 'closed', closedAt: event.at, awaiting: null, dueAt: null };
     case 'case.reopened':

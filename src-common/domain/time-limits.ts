@@ -78,11 +78,12 @@ export function deadlineState(dueAt: string | null, now: number, soon: number | 
   return 'onTime';
 }
 
-export type CaseDeadlineKind = 'transferAck' | 'assignmentAck' | 'feedback' | 'other';
+export type CaseDeadlineKind = 'transferAck' | 'assignmentAck' | 'feedback' | 'callback' | 'other';
 export const CASE_DEADLINE_LABELS: Record<CaseDeadlineKind, string> = {
   transferAck: '转办签收',
   assignmentAck: '派单签收',
   feedback: '办理反馈',
+  callback: '回访',
   other: '办理',
 };
 
@@ -100,6 +101,7 @@ export function caseDeadline(state: CaseState): CaseDeadline | null {
   if (state.status === 'transferred' && state.transfer) return { kind: 'transferAck', dueAt, startedAt: state.transfer.at };
   if (state.status === 'assigned' && state.assignment) return { kind: 'assignmentAck', dueAt, startedAt: state.assignment.at };
   if (state.status === 'acknowledged' && state.assignment) return { kind: 'feedback', dueAt, startedAt: state.assignment.at };
+  if (state.status === 'feedback' && state.feedback) return { kind: 'callback', dueAt, startedAt: state.feedback.at };
   return { kind: 'other', dueAt, startedAt: null };
 }
 

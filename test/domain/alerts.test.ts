@@ -3,6 +3,7 @@ import {
   alertsFor,
   alertsForCases,
   alertsToSound,
+  callbackDueBy,
   computeDeadlines,
   DEFAULT_ALERT_RULES,
   defaultCalendar,
@@ -146,6 +147,23 @@ describe('deadlines', () => {
     // after feedback, nothing is due
     s.add(WATER_DESK, 'case.feedback', { result: 'resolved', text: '已修复', station: WATER_DESK }, 6);
     expect(alertsFor(fold(s), waterUnit, late, catalogue)).toEqual([]);
+  });
+
+  it('after the feedback, the callback is due at 12345: due soon, then overdue, until the caller is called back', () => {
+    const s = assigned({ category: 'housing.water', urgency: 'normal' }, Date.parse('2026-03-02T10:00:00+08:00'));
+    s.add(WATER_DESK, 'case.acknowledged', { of: 'assignment', station: WATER_DESK }, 5);
+    const feedbackAt = s.t(60);
+    const callbackDue = callbackDueBy(rules, cal, { feedbackAt, urgency: 'normal', nature: 'help' });
+    s.add(WATER_DESK, 'case.feedback', { result: 'resolved', text: '已修复', station: WATER_DESK, callbackDueBy: callbackDue }, 60);
+    const reported = fold(s);
+    expect(reported).toMatchObject({ status: 'feedback', owner: H12345, dueAt: callbackDue });
+    const late = Date.parse(callbackDue) + MIN;
+    expect(alertsFor(reported, hotline, late, catalogue)).toMatchObject([{ kind: 'overdue', title: '回访已超时', repeatEveryMs: 10 * MIN }]);
+    expect(alertsFor(reported, waterUnit, late, catalogue)).toEqual([]); // the department has done its part
+    s.add(H12345, 'case.callback', { satisfaction: 'satisfied', text: '来电人满意' }, 61);
+    const calledBack = fold(s);
+    expect(calledBack.dueAt).toBeNull();
+    expect(alertsFor(calledBack, hotline, late, catalogue)).toEqual([]);
   });
 
   it('an unacknowledged assignment overdue alerts the target and the 12345 desk that still owns it', () => {

@@ -4,6 +4,8 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import {
+  callbackDueBy,
+  caseReturnBy,
   computeDeadlines,
   departmentOf,
   extensionLimit,
@@ -68,7 +70,11 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
       </Card>,
     );
   }
-  if (allowed('case.returned', { reason: 'x', station: me })) cards.push(<ReturnCard key="return" onReturn={(reason) => record('case.returned', { reason, station: me }, '已退回')} />);
+  if (allowed('case.returned', { reason: 'x', station: me })) {
+    // a misrouted assignment goes back within the return window (退回时限), counted from the assignment
+    const returnBy = s.assignment && (s.status === 'assigned' || s.status === 'acknowledged') ? caseReturnBy(timeLimitRules(), workCalendar(), s) : null;
+    cards.push(<ReturnCard key="return" returnBy={returnBy} onReturn={(reason) => record('case.returned', { reason, station: me }, '已退回')} />);
+  }
   if (station.role === 'police110' && allowed('case.screened', { verdict: 'nonPolice', reason: '' })) {
     cards.push(<ScreenCard key="screen" current={s.screening?.verdict ?? ''} onScreen={(verdict, reason) => record('case.screened', { verdict, reason }, '已记录甄别结论')} />);
   }
@@ -104,7 +110,16 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
     cards.push(<AssignCard key="assign" state={s} onAssign={(payload, name) => record('case.assigned', payload, `已派单至 ${name}`)} />);
   }
   if (allowed('case.feedback', { result: 'resolved', text: 'x', station: me })) {
-    cards.push(<FeedbackCard key="feedback" onFeedback={(result, text) => record('case.feedback', { result, text, station: me }, '已反馈办理情况')} />);
+    cards.push(
+      <FeedbackCard
+        key="feedback"
+        onFeedback={(result, text) => {
+          // by when 12345 should call the caller back, from the time limits (回访时限)
+          const callbackDue = callbackDueBy(timeLimitRules(), workCalendar(), { feedbackAt: new Date().toISOString(), urgency: s.urgency, nature: s.nature });
+          return record('case.feedback', { result, text, station: me, callbackDueBy: callbackDue }, '已反馈办理情况');
+        }}
+      />,
+    );
   }
   if (allowed('case.extensionRequested', { reason: 'x', until: now }) && s.assignment) {
     cards.push(<ExtensionRequestCard key="ext" state={s} onRequest={(until, reason) => record('case.extensionRequested', { until, reason }, '已申请延期')} />);
@@ -175,11 +190,19 @@ function TransferCard({ target, onTransfer }: { target: HandoverTarget; onTransf
   );
 }
 
-function ReturnCard({ onReturn }: { onReturn(reason: string): Promise<boolean> }) {
+function ReturnCard({ returnBy, onReturn }: { returnBy: string | null; onReturn(reason: string): Promise<boolean> }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
+  if (returnBy && Date.now() > Date.parse(returnBy)) {
+    return (
+      <Card title="退回（非本单位职责）" testId="action-return">
+        <p className="hint" data-testid="return-closed">退回时限（{formatTime(returnBy)}）已过，本站不能再退回。确属误派的，请电话联系 12345 热线改派。</p>
+      </Card>
+    );
+  }
   return (
     <Card title="退回（非本单位职责）" testId="action-return">
+      {returnBy && <p className="hint">误派工单请在 {formatTime(returnBy)} 前退回。</p>}
       <input type="text" aria-label="退回理由" placeholder="退回理由：为何不属本单位职责、应由谁办理" value={reason} onChange={(e) => setReason(e.target.value)} />
       {error && <span className="error">{error}</span>}
       <div className="btn-row">

@@ -124,3 +124,21 @@ test('a record the hub refused stays in the timeline, struck through, with the h
   await expect(detail.entry('甄别')).not.toHaveClass(/refused/);
   await detail.timeline().screenshot({ path: test.info().outputPath('refused-record.png') });
 });
+
+test('a half-typed call survives looking elsewhere and a reload; Enter in a field does not save it', async ({ page, intake, list, statusBar }) => {
+  await intake.fill({ name: '李秀英', phone: '13905391234', address: '兰山区通达路12号', description: '楼上漏水到我家', nature: '求助', category: 'gs', verdict: '非警务类' });
+  // Enter in the address field: nothing saved, nothing transferred
+  await page.getByLabel('详细地址').press('Enter');
+  await expect(page.getByTestId('toast-ok')).toHaveCount(0);
+  await expect.poll(() => statusBar.outboxCount()).toBe(0);
+
+  // the operator looks at the list in the middle of the call, and comes back
+  await list.open();
+  await intake.open();
+  await expect(page.getByLabel('求助人姓名')).toHaveValue('李秀英');
+  await expect(page.getByLabel('诉求内容')).toHaveValue('楼上漏水到我家');
+  // the window is reloaded
+  await page.reload();
+  await expect(page.getByLabel('详细地址')).toHaveValue('兰山区通达路12号');
+  await expect(page.getByLabel('联系电话')).toHaveValue('13905391234');
+});

@@ -9,7 +9,6 @@ import {
   computeDeadlines,
   CHANNELS,
   departmentOf,
-  emptyDraft,
   findCategory,
   HOTLINE_TARGET,
   intakeCommands,
@@ -37,17 +36,22 @@ import { fromLocalInput, toLocalInput } from '../app/format';
 import { timeLimitRules, workCalendar } from '../app/rules';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
 import { describeWriteFailure } from '../store/write-failure';
+import { freshIntakeForm, keepIntakeForm, loadIntakeForm, withField, type IntakeForm } from './intake-form';
 
 export function IntakeScreen() {
   const db = useDesk((s) => s.db)!;
   const station = useDesk((s) => s.station)!;
   const catalogue = loadDefaultCatalogue();
   const is110 = station.role === 'police110';
-  const [draft, setDraft] = useState<IntakeDraft>(() => emptyDraft(station));
-  const [wantTransfer, setWantTransfer] = useState(true);
-  const [threeWayCall, setThreeWayCall] = useState(false);
-  const [transferNote, setTransferNote] = useState('');
-  const [urgencyTouched, setUrgencyTouched] = useState(false);
+  // the form as typed so far, kept across navigation and reloads (intake-form.ts)
+  const [form, setForm] = useState<IntakeForm>(() => loadIntakeForm(station));
+  useEffect(() => keepIntakeForm(form), [form]);
+  const { draft, wantTransfer, threeWayCall, transferNote, urgencyTouched } = form;
+  const setWantTransfer = (v: boolean) => setForm((f) => ({ ...f, wantTransfer: v }));
+  const setThreeWayCall = (v: boolean) => setForm((f) => ({ ...f, threeWayCall: v }));
+  const setTransferNote = (v: string) => setForm((f) => ({ ...f, transferNote: v }));
+  const setUrgencyTouched = (v: boolean) => setForm((f) => ({ ...f, urgencyTouched: v }));
+  const clearForm = useCallback(() => setForm(freshIntakeForm(station)), [station]);
   const [errors, setErrors] = useState<IntakeErrors>({});
   const [formError, setFormError] = useState('');
   const [saving, setSaving] = useState(false);
@@ -80,7 +84,7 @@ export function IntakeScreen() {
       useDesk.getState().toast('ok', `已并入 ${match.candidate.caseNo}，未另建工单`);
       useDesk.getState().recorded();
       setLastSaved({ caseId: match.candidate.id, caseNo: match.candidate.caseNo, transferred: false });
-      setDraft(emptyDraft(station));
+      clearForm();
       setErrors({});
       setFormError('');
       firstField.current?.focus();
@@ -89,7 +93,20 @@ export function IntakeScreen() {
     }
   }
 
-  const set = <K extends keyof IntakeDraft>(key: K, value: IntakeDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof IntakeDraft>(key: K, value: IntakeDraft[K]) => {
+    setForm((f) => withField(f, key, value));
+    // a field corrected: its message goes
+    setErrors((e) => {
+      if (!(key in e)) return e;
+      const rest = { ...e };
+      delete rest[key as keyof IntakeErrors];
+      return rest;
+    });
+  };
+  // every field corrected: the banner goes too
+  useEffect(() => {
+    if (Object.keys(errors).length === 0) setFormError((m) => (m.startsWith('有 ') ? '' : m));
+  }, [errors]);
 
   const canTransfer = is110 && (draft.verdict === 'nonPolice' || draft.verdict === 'mixed');
   const category = draft.category ? findCategory(catalogue, draft.category) : undefined;
@@ -102,6 +119,8 @@ export function IntakeScreen() {
     if (saving) return;
     const full: IntakeDraft = {
       ...draft,
+      // not typed in and never stamped (a form saved without input): the call is now
+      ...(!form.receivedTouched && !form.receivedStamped ? { receivedAt: new Date().toISOString() } : {}),
       transfer:
         canTransfer && wantTransfer
           ? {
@@ -119,8 +138,8 @@ export function IntakeScreen() {
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setFormError(`有 ${Object.keys(found).length} 处需要补正，未保存。`);
-      const first = document.querySelector<HTMLElement>('.field.invalid input, .field.invalid textarea');
-      first?.focus();
+      // once the messages are on screen: the first field to correct
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('.field.invalid input, .field.invalid textarea, .field.invalid select')?.focus());
       return;
     }
     setSaving(true);
@@ -133,11 +152,7 @@ export function IntakeScreen() {
       useDesk.getState().toast('ok', `已保存 ${caseNo}${transferred ? '，已转办，等待发送' : ''}`);
       useDesk.getState().recorded();
       setLastSaved({ caseId: events[0]!.caseId, caseNo, transferred });
-      setDraft(emptyDraft(station));
-      setWantTransfer(true);
-      setThreeWayCall(false);
-      setTransferNote('');
-      setUrgencyTouched(false);
+      clearForm();
       setErrors({});
       firstField.current?.focus();
     } catch (e) {
@@ -147,7 +162,7 @@ export function IntakeScreen() {
     } finally {
       setSaving(false);
     }
-  }, [saving, draft, canTransfer, wantTransfer, transferTarget, threeWayCall, transferNote, station, db]);
+  }, [saving, draft, form.receivedTouched, form.receivedStamped, canTransfer, wantTransfer, transferTarget, threeWayCall, transferNote, station, db, clearForm]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -171,6 +186,11 @@ export function IntakeScreen() {
       className="intake"
       aria-label="接报登记"
       noValidate
+      onKeyDown={(e) => {
+        // Enter in a field does not save (and transfer): only Ctrl+S, Ctrl+Enter or the button do
+        const t = e.target as HTMLElement;
+        if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && t instanceof HTMLInputElement) e.preventDefault();
+      }}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -323,7 +343,7 @@ export function IntakeScreen() {
               className="btn"
               tabIndex={-1}
               onClick={() => {
-                setDraft(emptyDraft(station));
+                clearForm();
                 setErrors({});
                 setFormError('');
               }}

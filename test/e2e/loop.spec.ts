@@ -92,6 +92,10 @@ test('a burst water main goes 110 → 12345 → water supply and back, closed, w
   await water.action('acknowledge').getByRole('button', { name: '签收' }).click();
   await expect(water.status()).toHaveText('已签收办理中');
   await water.action('feedback').getByLabel('办理情况').fill('抢修队已到场关阀抢修，更换破损管段，18 时恢复供水');
+  // no result is chosen for the department: it must say
+  await water.action('feedback').getByRole('button', { name: '提交反馈' }).click();
+  await expect(water.action('feedback')).toContainText('请选择办理结果');
+  await water.action('feedback').getByRole('radio', { name: '已解决', exact: true }).check();
   await water.action('feedback').getByRole('button', { name: '提交反馈' }).click();
   await expect(water.status()).toHaveText('已反馈待回访');
   await water.sync();
@@ -99,6 +103,10 @@ test('a burst water main goes 110 → 12345 → water supply and back, closed, w
   // 12345 calls the caller back and closes
   await h12345.sync();
   await h12345.openFromQueue('callback', caseNo);
+  // closing before the callback asks once more
+  await h12345.action('close').getByRole('button', { name: '办结' }).click();
+  await expect(h12345.action('close')).toContainText('尚未回访来电人');
+  await h12345.action('close').getByRole('button', { name: '取消' }).click();
   await h12345.action('callback').getByRole('radio', { name: '满意', exact: true }).check();
   await h12345.action('callback').getByRole('button', { name: '记录回访' }).click();
   await h12345.action('close').getByRole('button', { name: '办结' }).click();

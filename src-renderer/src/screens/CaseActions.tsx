@@ -140,7 +140,9 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
     cards.push(<CallbackCard key="callback" done={s.callback !== null} onCallback={(satisfaction, text) => record('case.callback', { satisfaction, text }, '已记录回访')} />);
   }
   if (allowed('case.closed', { summary: '' })) {
-    cards.push(<TextCard key="close" testId="action-close" title="办结" placeholder="办结说明（可选）" optional button="办结" onSubmit={(summary) => record('case.closed', { summary }, '已办结')} />);
+    cards.push(
+      <CloseCard key="close" noCallback={s.status === 'feedback' && s.callback === null} onClose={(summary) => record('case.closed', { summary }, '已办结')} />,
+    );
   }
   if (allowed('case.reopened', { reason: 'x' })) {
     cards.push(<TextCard key="reopen" testId="action-reopen" title="重办" placeholder="重办理由" button="重办" onSubmit={(reason) => record('case.reopened', { reason }, '已重办')} />);
@@ -285,7 +287,8 @@ function AssignCard({ state, onAssign }: { state: CaseState; onAssign(payload: u
 }
 
 function FeedbackCard({ onFeedback }: { onFeedback(result: FeedbackResult, text: string): Promise<boolean> }) {
-  const [result, setResult] = useState<FeedbackResult>('resolved');
+  // nothing chosen for the operator: the result is what the department says, not a default
+  const [result, setResult] = useState<FeedbackResult | ''>('');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   return (
@@ -302,10 +305,15 @@ function FeedbackCard({ onFeedback }: { onFeedback(result: FeedbackResult, text:
           type="button"
           className="btn primary"
           onClick={() => {
+            if (!result) {
+              setError('请选择办理结果');
+              return;
+            }
             if (!text.trim()) {
               setError('请填写办理情况');
               return;
             }
+            setError('');
             void onFeedback(result, text.trim());
           }}
         >
@@ -338,8 +346,10 @@ function ExtensionRequestCard({ state, onRequest }: { state: CaseState; onReques
 }
 
 function CallbackCard({ done, onCallback }: { done: boolean; onCallback(s: Satisfaction, text: string): Promise<boolean> }) {
-  const [satisfaction, setSatisfaction] = useState<Satisfaction>('satisfied');
+  // nothing chosen for the operator: the satisfaction is the caller's answer (it feeds 满意率)
+  const [satisfaction, setSatisfaction] = useState<Satisfaction | ''>('');
   const [text, setText] = useState('');
+  const [error, setError] = useState('');
   return (
     <Card title={done ? '再次回访' : '回访'} testId="action-callback">
       <div className="choices" role="radiogroup" aria-label="满意度">
@@ -348,8 +358,50 @@ function CallbackCard({ done, onCallback }: { done: boolean; onCallback(s: Satis
         ))}
       </div>
       <input type="text" aria-label="回访记录" placeholder="回访记录（可选）" value={text} onChange={(e) => setText(e.target.value)} />
+      {error && <span className="error">{error}</span>}
       <div className="btn-row">
-        <button type="button" className="btn primary" onClick={() => void onCallback(satisfaction, text)}>记录回访</button>
+        <button
+          type="button"
+          className="btn primary"
+          onClick={() => {
+            if (!satisfaction) {
+              setError('请选择来电人的满意度（未接通选“未联系上”）');
+              return;
+            }
+            setError('');
+            void onCallback(satisfaction, text);
+          }}
+        >
+          记录回访
+        </button>
+      </div>
+    </Card>
+  );
+}
+
+/** 办结; before any callback it asks once more (one click closes a case for good). */
+function CloseCard({ noCallback, onClose }: { noCallback: boolean; onClose(summary: string): Promise<boolean> }) {
+  const [summary, setSummary] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <Card title="办结" testId="action-close">
+      <input type="text" aria-label="办结" placeholder="办结说明（可选）" value={summary} onChange={(e) => setSummary(e.target.value)} />
+      {confirming && <p className="error" role="alert">尚未回访来电人。确定不回访就办结？（请在办结说明中写明原因）</p>}
+      <div className="btn-row">
+        <button
+          type="button"
+          className={confirming ? 'btn danger' : 'btn'}
+          onClick={() => {
+            if (noCallback && !confirming) {
+              setConfirming(true);
+              return;
+            }
+            void onClose(summary.trim()).then((ok) => ok && setSummary(''));
+          }}
+        >
+          {confirming ? '确认办结' : '办结'}
+        </button>
+        {confirming && <button type="button" className="btn" onClick={() => setConfirming(false)}>取消</button>}
       </div>
     </Card>
   );

@@ -19,7 +19,7 @@ import { findCategory, findDepartment } from '../domain/catalogue';
 import { EVENT_TYPE_LABELS, ShiftHandoverSchema, type EventType, type PayloadOf } from '../domain/events';
 import { targetMatchesStation, type StationIdentity } from '../domain/handover-target';
 import type { Station } from '../domain/station';
-import { DEADLINE_LABELS, deadlineState, type DeadlineState } from '../domain/time-limits';
+import { caseDeadlineState, DEADLINE_LABELS, type DeadlineState } from '../domain/time-limits';
 import { toValidationError } from '../domain/validation';
 import {
   ROLE_LABELS,
@@ -257,7 +257,8 @@ export function compareOpenItems(a: HandoverOpenItem, b: HandoverOpenItem): numb
 }
 
 function openItemOf(state: CaseState, station: StationIdentity, now: number, catalogue: Catalogue): HandoverOpenItem {
-  const deadline = deadlineState(state.dueAt, now);
+  // the same reading of the deadline as the desk's queue and alerts (its own window)
+  const deadline = caseDeadlineState(state, now);
   const c = state.caller;
   const name = c.anonymous ? ANONYMOUS_LABEL : c.name;
   // waiting for this station: named, or sent to the hotline or its department (stationId null)

@@ -84,6 +84,7 @@ test('a burst water main goes 110 → 12345 → water supply and back, closed, w
   await expect(water.page.getByTestId('alert-item').first()).toContainText(caseNo);
   await water.page.getByTestId('alert-item').first().getByRole('button', { name: '确认' }).click();
   await water.page.keyboard.press('Escape');
+  await expect(water.page.getByTestId('alert-list')).toHaveCount(0); // Escape closes the list
 
   // it acknowledges, cannot give feedback before that, then reports back
   await water.openFromQueue('incoming', caseNo);

@@ -80,8 +80,19 @@ export async function evaluateAlerts(db: RelayDb, station: Station, now: number)
 }
 
 export async function acknowledgeAlert(db: RelayDb, id: string, operator: string): Promise<void> {
-  await db.alerts.update(id, { ackedAt: new Date().toISOString(), ackedBy: operator });
-  useAlerts.setState((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) }));
+  await acknowledgeAlerts(db, [id], operator);
+}
+
+/** Acknowledge several alerts at once (a backlog after a sync), in one transaction. */
+export async function acknowledgeAlerts(db: RelayDb, ids: readonly string[], operator: string): Promise<void> {
+  if (ids.length === 0) return;
+  const ackedAt = new Date().toISOString();
+  await db.transaction('rw', db.alerts, async () => {
+    const rows = (await db.alerts.bulkGet([...ids])).filter((r): r is AlertRow => Boolean(r) && r!.ackedAt === null);
+    await db.alerts.bulkPut(rows.map((r) => ({ ...r, ackedAt, ackedBy: operator })));
+  });
+  const gone = new Set(ids);
+  useAlerts.setState((s) => ({ alerts: s.alerts.filter((a) => !gone.has(a.id)) }));
 }
 
 /** Start the alert centre; returns a stop function. */

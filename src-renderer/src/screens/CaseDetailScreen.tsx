@@ -4,7 +4,7 @@ import {
   CHANNEL_LABELS,
   compareForFold,
   DEADLINE_LABELS,
-  deadlineState,
+  caseDeadlineState,
   departmentOf,
   EVENT_TYPE_LABELS,
   findCategory,
@@ -83,7 +83,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
   }
   const state = toCaseState(row);
   const category = state.category ? findCategory(catalogue, state.category) : undefined;
-  const due = deadlineState(state.dueAt, Date.now());
+  const due = caseDeadlineState(state, Date.now());
 
   async function record(commands: Command[], done: string): Promise<boolean> {
     try {

@@ -160,7 +160,7 @@ export function CaseListScreen() {
           <option value={station.stationId}>本站（{station.name}）</option>
         </select>
         <label className="hint">
-          接报日期 从 <input type="date" aria-label="开始日期" value={filter.from?.slice(0, 10) ?? ''} onChange={(e) => setFilter({ ...filter, from: e.target.value ? new Date(`${e.target.value}T00:00:00`).toISOString() : null })} />
+          接报日期 从 <input type="date" aria-label="开始日期" value={filter.from ? toDateInput(filter.from) : ''} onChange={(e) => setFilter({ ...filter, from: e.target.value ? new Date(`${e.target.value}T00:00:00`).toISOString() : null })} />
         </label>
         <label className="hint">
           到 <input type="date" aria-label="结束日期" value={filter.to ? toDateInput(filter.to) : ''} onChange={(e) => setFilter({ ...filter, to: e.target.value ? new Date(`${e.target.value}T23:59:59.999`).toISOString() : null })} />

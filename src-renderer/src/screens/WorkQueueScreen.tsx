@@ -14,7 +14,7 @@ import { useDesk } from '../app/desk-store';
 import { formatTime, relativeDue } from '../app/format';
 import type { RelayDb, StoredCase } from '../store/db';
 import { toCaseState } from '../store/projection';
-import { awaitingMe, dueBefore, ownedOpen } from '../store/work-queue';
+import { awaitingMe, dueBefore, ownedOpen, QUEUE_LIMIT } from '../store/work-queue';
 
 interface Section {
   key: string;
@@ -99,7 +99,7 @@ export function WorkQueueScreen() {
       {sections.map((section) => (
         <section key={section.key} className="panel" data-testid={`queue-${section.key}`} aria-label={section.title}>
           <h2>
-            {section.title} <span className="chip">{section.rows.length}</span>
+            {section.title} <span className="chip">{section.rows.length >= QUEUE_LIMIT ? `${QUEUE_LIMIT}+` : section.rows.length}</span>
             <small className="hint" style={{ marginLeft: 8, fontWeight: 400 }}>{section.hint}</small>
           </h2>
           {section.rows.length === 0 ? (

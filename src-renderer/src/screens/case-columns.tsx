@@ -1,7 +1,7 @@
 /** The case list's columns (TanStack Table v9). `sortKey` marks the columns the store can sort by index. */
 import { createColumnHelper, tableFeatures } from '@tanstack/react-table';
 import {
-  deadlineState,
+  caseDeadlineState,
   DEADLINE_LABELS,
   findCategory,
   loadDefaultCatalogue,
@@ -12,6 +12,7 @@ import {
 import { formatTime, relativeDue } from '../app/format';
 import type { StoredCase } from '../store/db';
 import type { SortKey } from '../store/list-query';
+import { toCaseState } from '../store/projection';
 
 export const caseTableFeatures = tableFeatures({});
 const col = createColumnHelper<typeof caseTableFeatures, StoredCase>();
@@ -23,7 +24,8 @@ export interface CaseColumnMeta {
 }
 
 function DueCell({ row }: { row: StoredCase }) {
-  const state = deadlineState(row.dueAt, Date.now());
+  // the same reading of the deadline as the work queue and the alerts (its own window)
+  const state = caseDeadlineState(toCaseState(row), Date.now());
   if (state === 'none') return <span className="hint">—</span>;
   const cls = state === 'overdue' ? 'urgent' : state === 'dueSoon' ? 'warn' : 'ok';
   return (

@@ -6,7 +6,9 @@
 import { awaitingKeysOf, type StationIdentity, type Status } from '../../../src-common/domain';
 import { NO_DUE_KEY, type RelayDb, type StoredCase } from './db';
 
-const LIMIT = 500;
+/** at most this many rows a queue (the desk shows "500+" beyond) */
+export const QUEUE_LIMIT = 500;
+const LIMIT = QUEUE_LIMIT;
 
 /** Hand-overs (transfers, assignments) waiting for this station's acknowledgement, earliest deadline first. */
 export async function awaitingMe(db: RelayDb, station: StationIdentity): Promise<StoredCase[]> {

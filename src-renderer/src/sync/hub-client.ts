@@ -39,7 +39,9 @@ export class HubError extends Error {
     /** the hub's error code (docs/protocol.md), when it sent one */
     readonly code?: string,
   ) {
-    super(`${PLAIN[kind]}${detail ? `：${detail}` : ''}`);
+    // the browser's own words for a failed connection ("Failed to fetch") and the hub's for a
+    // bad token add nothing an operator can use: those stay in `detail`, for the log
+    super(`${PLAIN[kind]}${detail && kind !== 'network' && kind !== 'auth' ? `：${detail}` : ''}`);
     this.name = 'HubError';
   }
   /** Network trouble and the hub's own faults pass; the rest needs a person. */
@@ -78,8 +80,15 @@ export function pushBody(serializedEvents: readonly string[], basis: Readonly<Re
 }
 
 export function normalizeHubUrl(url: string): string {
-  const trimmed = url.trim().replace(/\/+$/, '');
-  const parsed = new URL(trimmed);
+  let trimmed = url.trim().replace(/\/+$/, '');
+  // an address typed without its scheme (10.0.0.5:4710) is taken as http
+  if (trimmed && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) trimmed = `http://${trimmed}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    throw new Error('中心地址格式不正确，应类似 http://10.0.0.5:4710');
+  }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('中心地址须以 http:// 或 https:// 开头');
   return trimmed;
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../../../src-renderer/src/shell', () => ({ shell: { notify: async () => undefined }, isDesktop: false }));
 vi.mock('../../../src-renderer/src/alerts/alarm-sound', () => ({ playAlarm: () => undefined }));
 
-import { evaluateAlerts } from '../../../src-renderer/src/alerts/alert-center';
+import { acknowledgeAlerts, evaluateAlerts } from '../../../src-renderer/src/alerts/alert-center';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { H12345, LIFECYCLE, MIN, play, stationOf, T0 } from '../../domain/fixtures';
@@ -38,4 +38,20 @@ describe('alert centre', () => {
     const rows = await d.alerts.toArray();
     expect(rows.map((r) => [r.caseId, r.kind])).toEqual([[s.caseId, 'overdue']]);
   });
+
+  it('a backlog is acknowledged at once, by whom and when; alerts already acknowledged keep their first acknowledgement', async () => {
+    const d = freshDb();
+    opened.push(d);
+    const row = (id: string, ackedAt: string | null) => ({
+      id, caseId: `c-${id}`, kind: 'overdue', title: '办理已超时', body: '', urgent: false, raisedAt: '2026-03-02T00:00:00.000Z',
+      lastNotifiedAt: null, repeatEveryMs: null, ackedAt, ackedBy: ackedAt ? '早班' : null,
+    });
+    await d.alerts.bulkPut([row('a', null), row('b', null), row('c', '2026-03-02T01:00:00.000Z')]);
+    await acknowledgeAlerts(d, ['a', 'b', 'c', 'missing'], '李娜');
+    const rows = await d.alerts.toArray();
+    expect(rows.filter((r) => r.id !== 'c').every((r) => r.ackedBy === '李娜' && r.ackedAt !== null)).toBe(true);
+    expect(rows.find((r) => r.id === 'c')).toMatchObject({ ackedBy: '早班', ackedAt: '2026-03-02T01:00:00.000Z' });
+    expect(rows).toHaveLength(3);
+  });
 });
+

@@ -4,7 +4,7 @@
  * hub's error code carried along, network faults told from the hub's own.
  */
 import { describe, expect, it } from 'vitest';
-import { createHubClient, HubError } from '../../../src-renderer/src/sync/hub-client';
+import { createHubClient, HubError, normalizeHubUrl } from '../../../src-renderer/src/sync/hub-client';
 
 const BASE = 'http://hub.invalid';
 
@@ -56,9 +56,21 @@ describe('hub client', () => {
     const refused: typeof fetch = async () => {
       throw new TypeError('fetch failed: ECONNREFUSED');
     };
-    expect((await failure(client(refused).health())).kind).toBe('network');
+    const down = await failure(client(refused).health());
+    expect(down.kind).toBe('network');
+    // in the desk's words only; the browser's stays in detail, for the log
+    expect(down.message).toBe('无法连接市级中心（网络不通或中心未运行）');
+    expect(down.detail).toContain('ECONNREFUSED');
     const html: typeof fetch = async () => new Response('<html>bad gateway</html>', { status: 502 });
     const e = await failure(client(html).health());
     expect(e).toMatchObject({ kind: 'server', status: 502 });
   });
+
+  it('takes an address typed without http://, and refuses a malformed one in plain words', () => {
+    expect(normalizeHubUrl(' 10.0.0.5:4710/ ')).toBe('http://10.0.0.5:4710');
+    expect(normalizeHubUrl('https://hub.linyi.gov.cn')).toBe('https://hub.linyi.gov.cn');
+    expect(() => normalizeHubUrl('10.0.0.5:99999')).toThrow('中心地址格式不正确，应类似 http://10.0.0.5:4710');
+    expect(() => normalizeHubUrl('ftp://hub')).toThrow('中心地址须以 http:// 或 https:// 开头');
+  });
 });
+

@@ -76,6 +76,11 @@ test('a burst water main goes 110 → 12345 → water supply and back, closed, w
   await expect(p110.status()).toHaveText('已派单待签收');
   await expect(p110.page.getByTestId('timeline')).toContainText('签收转办');
 
+  // a duty room takes no calls in: no intake screen, F2 says where calls come from
+  await expect(water.page.getByRole('navigation', { name: '主导航' })).not.toContainText('接报登记');
+  await water.page.keyboard.press('F2');
+  await expect(water.page.getByTestId('intake-not-here')).toHaveCount(0);
+
   // the water-supply duty room is alerted, loudly, and the alert stays until confirmed
   await water.sync();
   await expect(water.page.getByTestId('alert-button')).toContainText('提醒', { timeout: 20_000 });

@@ -1,6 +1,6 @@
 /** The desk: navigation, the current screen, the status bar, toasts, global shortcuts. */
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { ROLE_LABELS } from '../../../src-common/domain';
+import { ROLE_LABELS, type Role } from '../../../src-common/domain';
 import { AlertBar } from '../components/AlertBar';
 import { StatusBar } from '../components/StatusBar';
 import { startAlertCenter } from '../alerts/alert-center';
@@ -12,7 +12,7 @@ import { SettingsScreen } from '../screens/SettingsScreen';
 import { WorkQueueScreen } from '../screens/WorkQueueScreen';
 import { readCounters } from '../store/counters';
 import { shell } from '../shell';
-import { homeRoute, onRecorded, useDesk, type Route } from './desk-store';
+import { homeRoute, onRecorded, takesCalls, useDesk, type Route } from './desk-store';
 import { startSync } from '../sync/sync-service';
 
 // part 4: loaded when first opened (ECharts, exceljs and the bundled print font stay out of start-up)
@@ -28,6 +28,11 @@ const NAV: Array<{ route: Route; label: string; key: string }> = [
   { route: { name: 'reports' }, label: '督办通报', key: 'F7' },
 ];
 
+/** The screens of a desk: intake only where calls are taken in (desk-store.ts takesCalls). */
+function navFor(role: Role): typeof NAV {
+  return takesCalls(role) ? NAV : NAV.filter((n) => n.route.name !== 'intake');
+}
+
 export function Workspace() {
   const route = useDesk((s) => s.route);
   const station = useDesk((s) => s.station)!;
@@ -40,7 +45,7 @@ export function Workspace() {
     const onHash = () => useDesk.getState().setRouteFromHash();
     window.addEventListener('hashchange', onHash);
     const onKey = (e: KeyboardEvent) => {
-      const item = NAV.find((n) => n.key === e.key);
+      const item = navFor(station.role).find((n) => n.key === e.key);
       if (item) {
         e.preventDefault();
         navigate(item.route);
@@ -92,7 +97,7 @@ export function Workspace() {
           接转办工作台<small>{station.name} · {ROLE_LABELS[station.role]}</small>
         </div>
         <nav className="nav" aria-label="主导航">
-          {NAV.map((n) => (
+          {navFor(station.role).map((n) => (
             <a
               key={n.key}
               href={`#/${n.route.name}`}
@@ -108,7 +113,15 @@ export function Workspace() {
       </header>
       <main className="content">
         {route.name === 'work' && <WorkQueueScreen />}
-        {route.name === 'intake' && <IntakeScreen />}
+        {route.name === 'intake' &&
+          (takesCalls(station.role) ? (
+            <IntakeScreen />
+          ) : (
+            <section className="panel" data-testid="intake-not-here">
+              <h2>接报登记</h2>
+              <p className="hint">{ROLE_LABELS[station.role]}不受理登记：来电由 110 接警台或 12345 热线受理后转派本站。本站在“待办”中签收和办理。</p>
+            </section>
+          ))}
         {route.name === 'cases' && <CaseListScreen />}
         {route.name === 'case' && <CaseDetailScreen caseId={route.id} />}
         {route.name === 'settings' && <SettingsScreen />}

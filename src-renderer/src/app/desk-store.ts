@@ -29,6 +29,11 @@ export function parseHash(hash: string): Route {
 }
 
 /** Where each role opens: on what it must act on next. A 110 desk's next act is the next call. */
+/** The desks that take calls in (受理登记): 110 and 12345. Departments receive, supervisors watch. */
+export function takesCalls(role: Role): boolean {
+  return role === 'police110' || role === 'hotline12345';
+}
+
 export function homeRoute(role: Role): Route {
   return role === 'police110' ? { name: 'intake' } : { name: 'work' };
 }

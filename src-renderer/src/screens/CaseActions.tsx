@@ -73,7 +73,9 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
   if (allowed('case.returned', { reason: 'x', station: me })) {
     // a misrouted assignment goes back within the return window (退回时限), counted from the assignment
     const returnBy = s.assignment && (s.status === 'assigned' || s.status === 'acknowledged') ? caseReturnBy(timeLimitRules(), workCalendar(), s) : null;
-    cards.push(<ReturnCard key="return" returnBy={returnBy} onReturn={(reason) => record('case.returned', { reason, station: me }, '已退回')} />);
+    // at 12345 (the assigner) this records a department's return made by phone
+    const onBehalf = station.role === 'hotline12345' && s.awaiting !== null && s.owner.stationId === station.stationId;
+    cards.push(<ReturnCard key="return" returnBy={onBehalf ? null : returnBy} onBehalf={onBehalf} onReturn={(reason) => record('case.returned', { reason, station: me }, '已退回')} />);
   }
   if (station.role === 'police110' && allowed('case.screened', { verdict: 'nonPolice', reason: '' })) {
     cards.push(<ScreenCard key="screen" current={s.screening?.verdict ?? ''} onScreen={(verdict, reason) => record('case.screened', { verdict, reason }, '已记录甄别结论')} />);
@@ -192,20 +194,27 @@ function TransferCard({ target, onTransfer }: { target: HandoverTarget; onTransf
   );
 }
 
-function ReturnCard({ returnBy, onReturn }: { returnBy: string | null; onReturn(reason: string): Promise<boolean> }) {
+function ReturnCard({ returnBy, onBehalf = false, onReturn }: { returnBy: string | null; onBehalf?: boolean; onReturn(reason: string): Promise<boolean> }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
+  const title = onBehalf ? '登记承办部门退回（代录）' : '退回（非本单位职责）';
   if (returnBy && Date.now() > Date.parse(returnBy)) {
     return (
-      <Card title="退回（非本单位职责）" testId="action-return">
+      <Card title={title} testId="action-return">
         <p className="hint" data-testid="return-closed">退回时限（{formatTime(returnBy)}）已过，本站不能再退回。确属误派的，请电话联系 12345 热线改派。</p>
       </Card>
     );
   }
   return (
-    <Card title="退回（非本单位职责）" testId="action-return">
+    <Card title={title} testId="action-return">
       {returnBy && <p className="hint">误派工单请在 {formatTime(returnBy)} 前退回。</p>}
-      <input type="text" aria-label="退回理由" placeholder="退回理由：为何不属本单位职责、应由谁办理" value={reason} onChange={(e) => setReason(e.target.value)} />
+      <input
+        type="text"
+        aria-label="退回理由"
+        placeholder={onBehalf ? '承办部门来电退回的理由：谁来电、为何不属其职责、应由谁办理' : '退回理由：为何不属本单位职责、应由谁办理'}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
       {error && <span className="error">{error}</span>}
       <div className="btn-row">
         <button
@@ -230,7 +239,9 @@ function ReturnCard({ returnBy, onReturn }: { returnBy: string | null; onReturn(
 function AssignCard({ state, onAssign }: { state: CaseState; onAssign(payload: unknown, name: string): Promise<boolean> }) {
   const catalogue = loadDefaultCatalogue();
   const suggestion = useMemo(() => suggestAssignment(catalogue, { category: state.category, description: state.description }), [catalogue, state.category, state.description]);
-  const [lead, setLead] = useState<string>(suggestion.lead?.department.code ?? '');
+  // after a return, the department that sent it back is not offered again as the default
+  const returnedBy = state.status === 'returned' ? (state.assignment?.lead.department ?? null) : null;
+  const [lead, setLead] = useState<string>(suggestion.lead && suggestion.lead.department.code !== returnedBy ? suggestion.lead.department.code : '');
   const [assisting, setAssisting] = useState<string[]>(suggestion.assisting.map((a) => a.department.code));
   const [note, setNote] = useState('');
   const category = state.category ? findCategory(catalogue, state.category) : undefined;

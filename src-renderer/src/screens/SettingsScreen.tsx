@@ -1,7 +1,7 @@
 /** Shift change, theme, storage, backup and demo data. */
 import { useEffect, useRef, useState } from 'react';
 import { ROLE_LABELS, StationSchema } from '../../../src-common/domain';
-import { useDesk } from '../app/desk-store';
+import { takesCalls, useDesk } from '../app/desk-store';
 import { saveStation } from '../app/station-settings';
 import { applyTheme, loadTheme, type ThemeChoice } from '../app/theme';
 import { shell } from '../shell';
@@ -154,12 +154,15 @@ export function SettingsScreen() {
       <section className="panel" aria-label="演示数据">
         <h2>演示数据</h2>
         <p className="hint">为本站生成一批模拟工单（真实风格的姓名、地址和诉求），便于熟悉操作。演示工单与真实工单一样会进入待发送队列，请勿在连接正式中心的站点上使用。</p>
-        <div className="btn-row">
+        {!takesCalls(station.role) && (
+          <p className="hint" data-testid="demo-not-here">{ROLE_LABELS[station.role]}不受理登记，不能在本站生成演示工单：请在演示用的 110 或 12345 台生成，经中心同步过来。</p>
+        )}
+        {takesCalls(station.role) && <div className="btn-row">
           <select aria-label="演示工单数量" value={demoCount} onChange={(e) => setDemoCount(Number(e.target.value))}>
             {[50, 200, 1000, 10000, 100000].map((n) => <option key={n} value={n}>{n.toLocaleString('zh-CN')} 件</option>)}
           </select>
           <button type="button" className="btn" disabled={busy !== ''} onClick={() => void doDemo()}>生成演示工单</button>
-        </div>
+        </div>}
         {progress !== null && <div className="progress" style={{ marginTop: 10 }}><div style={{ width: `${Math.round(progress * 100)}%` }} /></div>}
       </section>
     </div>

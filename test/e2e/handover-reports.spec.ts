@@ -139,6 +139,10 @@ test('the handover sheet: generated, printed to PDF masked, confirmed and printe
   await expect(handover.pastHandovers).toHaveCount(1);
   await expect(handover.pastHandovers.first()).toContainText(`${STATION_110.operator} → 赵敏`);
   await expect(handover.pastHandovers.first()).toContainText('待上传');
+  // the incoming operator takes the desk from the sheet: what is recorded next carries that name
+  await page.getByTestId('take-over').click();
+  await expect(page.getByTestId('status-bar')).toContainText('赵敏');
+  await expect(page.getByTestId('take-over')).toHaveCount(0);
 
   await intake.open(); // leave and come back: the stored sheet, not the screen's state
   await intake.fill({ name: '钱女士', phone: '13905390009', address: '河东区人民大街', description: '建议增设公交站', nature: '建议', verdict: '非警务类', transfer: false });

@@ -38,10 +38,8 @@ export function CalendarPanel() {
           );
         })}
       </ul>
-      <label className="btn">
-        载入新一年放假安排…
-        <input ref={input} type="file" accept=".json,application/json" hidden data-testid="calendar-file" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
-      </label>
+      <button type="button" className="btn" onClick={() => input.current?.click()}>载入新一年放假安排…</button>
+      <input ref={input} type="file" accept=".json,application/json" hidden data-testid="calendar-file" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
       {message && <p className={message.ok ? 'hint' : 'error'} role="alert">{message.text}</p>}
     </section>
   );

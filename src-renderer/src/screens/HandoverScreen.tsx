@@ -18,6 +18,7 @@ import {
   type HandoverSheet,
 } from '../../../src-common/reports';
 import { useDesk } from '../app/desk-store';
+import { saveStation } from '../app/station-settings';
 import { formatTime, fromLocalInput, toLocalInput } from '../app/format';
 import { shell } from '../shell';
 import { readAllEvents } from '../store/hub-seqs';
@@ -73,6 +74,19 @@ export function HandoverScreen() {
   const station = useDesk((s) => s.station)!;
   const dataVersion = useDesk((s) => s.dataVersion);
   const toast = useDesk((s) => s.toast);
+
+  /** The incoming shift takes the desk: its operators are named on what it records from now on. */
+  async function takeOver() {
+    const names = splitNames(incoming).join('、');
+    if (!names) return;
+    try {
+      const next = await saveStation(db, { ...station, operator: names });
+      useDesk.getState().setStation(next);
+      toast('ok', `交接班：当前值班员为 ${next.operator}`);
+    } catch (e) {
+      toast('error', `未能更换值班员：${String((e as Error)?.message ?? e)}`);
+    }
+  }
 
   const [start, setStart] = useState<string | null>(null);
   const [startNote, setStartNote] = useState('');
@@ -196,7 +210,7 @@ export function HandoverScreen() {
       const event = await recordHandover(db, station, payload);
       setConfirmed({ id: event.id, at: event.at });
       useDesk.getState().recorded();
-      toast('ok', `已确认交班（${formatTime(event.at)}），交接班记录已保存，等待上传中心。接班人请在“数据与设置”中确认接班。`);
+      toast('ok', `已确认交班（${formatTime(event.at)}），交接班记录已保存，等待上传中心。`);
     } catch (e) {
       setError(describeWriteFailure(e, '确认交班'));
     } finally {
@@ -399,9 +413,15 @@ export function HandoverScreen() {
               <p className="sheet-state warn no-print" data-testid="sheet-state">班次时间已改动，请重新生成后再确认交班。</p>
             )}
             {viewing.kind === 'draft' && confirmed && (
-              <p className="sheet-state ok no-print" data-testid="sheet-state">
+              <div className="sheet-state ok no-print" data-testid="sheet-state">
                 已于 {formatTime(confirmed.at)} 确认交班，记录已保存在本机，等待上传中心。
-              </p>
+                {/* the next shift's actions carry its own name from the first one */}
+                {splitNames(incoming).length > 0 && station.operator !== splitNames(incoming).join('、') && (
+                  <button type="button" className="btn primary" data-testid="take-over" style={{ marginLeft: 12 }} onClick={() => void takeOver()}>
+                    由 {splitNames(incoming).join('、')} 接班
+                  </button>
+                )}
+              </div>
             )}
             {viewing.kind === 'draft' && showFull && filled ? (
               <>

@@ -137,10 +137,9 @@ export function SettingsScreen() {
         <p className="hint">导出本机全部记录到一个文件，做任何有风险的操作前请先备份。导入只会追加本机没有的记录，不会覆盖或删除。</p>
         <div className="btn-row">
           <button type="button" className="btn primary" disabled={busy !== ''} onClick={() => void doExport()}>导出备份</button>
-          <label className="btn">
-            导入备份…
-            <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file" onChange={(e) => e.target.files?.[0] && void doImport(e.target.files[0])} />
-          </label>
+          {/* a real button (reached by Tab, pressed with Enter) that opens the file chooser */}
+          <button type="button" className="btn" disabled={busy !== ''} onClick={() => fileInput.current?.click()}>导入备份…</button>
+          <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file" onChange={(e) => e.target.files?.[0] && void doImport(e.target.files[0])} />
         </div>
         {importMessage && (
           <p className={importMessage.ok ? 'hint' : 'error'} role="alert" data-testid="import-message" style={{ marginTop: 10 }}>

@@ -169,7 +169,7 @@ export function CaseListScreen() {
       </div>
       {error && <div className="form-error" role="alert">{error}</div>}
       <div className="table-wrap" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} aria-label="工单列表" data-testid="case-table">
-        <div className="table" role="table" style={{ minWidth: 1500 }}>
+        <div className="table" role="table" style={{ minWidth: 1330 }}>
           <div className="thead" role="rowgroup">
             {table.getHeaderGroups().map((group) => (
               <div className="tr" role="row" key={group.id} style={{ gridTemplateColumns: gridTemplate }}>

@@ -5,7 +5,6 @@ import {
   DEADLINE_LABELS,
   findCategory,
   loadDefaultCatalogue,
-  NATURE_LABELS,
   STATUS_LABELS,
   URGENCY_LABELS,
 } from '../../../src-common/domain';
@@ -35,8 +34,13 @@ function DueCell({ row }: { row: StoredCase }) {
   );
 }
 
+/**
+ * The list's columns, narrowest first where it matters: at 1366 × 768 (a duty-room PC) every
+ * column fits without scrolling sideways, and the deadline sits next to the status. 性质 is a
+ * filter above the list and a field of the case, not a column.
+ */
 export const caseColumns = col.columns([
-  col.accessor('caseNo', { header: '工单编号', meta: { width: '200px', className: 'num' } satisfies CaseColumnMeta }),
+  col.accessor('caseNo', { header: '工单编号', meta: { width: '180px', className: 'num' } satisfies CaseColumnMeta }),
   col.accessor('receivedAt', {
     header: '接报时间',
     cell: (c) => formatTime(c.getValue()),
@@ -45,30 +49,29 @@ export const caseColumns = col.columns([
   col.accessor('urgency', {
     header: '紧急',
     cell: (c) => (c.getValue() === 'urgent' ? <span className="chip urgent">{URGENCY_LABELS.urgent}</span> : <span className="hint">{URGENCY_LABELS.normal}</span>),
-    meta: { width: '64px' } satisfies CaseColumnMeta,
+    meta: { width: '60px' } satisfies CaseColumnMeta,
   }),
   col.accessor('status', {
     header: '状态',
     cell: (c) => <span className="chip">{STATUS_LABELS[c.getValue()]}</span>,
-    meta: { width: '120px' } satisfies CaseColumnMeta,
+    meta: { width: '116px' } satisfies CaseColumnMeta,
   }),
-  col.accessor('nature', { header: '性质', cell: (c) => NATURE_LABELS[c.getValue()], meta: { width: '56px' } satisfies CaseColumnMeta }),
+  col.accessor('dueKey', {
+    header: '时限',
+    cell: (c) => <DueCell row={c.row.original} />,
+    meta: { width: '168px', sortKey: 'dueKey' } satisfies CaseColumnMeta,
+  }),
   col.accessor('category', {
     header: '类别',
     cell: (c) => {
       const code = c.getValue();
       return code ? (findCategory(loadDefaultCatalogue(), code)?.name ?? code) : <span className="hint">未分类</span>;
     },
-    meta: { width: '120px' } satisfies CaseColumnMeta,
+    meta: { width: '104px' } satisfies CaseColumnMeta,
   }),
-  col.accessor('description', { header: '诉求内容', meta: { width: 'minmax(240px, 1fr)' } satisfies CaseColumnMeta }),
-  col.accessor((r) => r.location.district + ' ' + r.location.address, { id: 'address', header: '地点', meta: { width: 'minmax(160px, 0.6fr)' } satisfies CaseColumnMeta }),
-  col.accessor((r) => r.owner.name, { id: 'owner', header: '当前责任方', meta: { width: '150px' } satisfies CaseColumnMeta }),
-  col.accessor('dueKey', {
-    header: '时限',
-    cell: (c) => <DueCell row={c.row.original} />,
-    meta: { width: '150px', sortKey: 'dueKey' } satisfies CaseColumnMeta,
-  }),
+  col.accessor('description', { header: '诉求内容', meta: { width: 'minmax(200px, 1fr)' } satisfies CaseColumnMeta }),
+  col.accessor((r) => r.location.district + ' ' + r.location.address, { id: 'address', header: '地点', meta: { width: 'minmax(120px, 0.6fr)' } satisfies CaseColumnMeta }),
+  col.accessor((r) => r.owner.name, { id: 'owner', header: '当前责任方', meta: { width: '120px' } satisfies CaseColumnMeta }),
   col.accessor('updatedAt', {
     header: '最后更新',
     cell: (c) => formatTime(c.getValue()),

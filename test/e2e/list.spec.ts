@@ -52,4 +52,11 @@ test('the list filters by urgency, nature, category, status and search text', as
   await page.getByRole('columnheader', { name: /接报时间/ }).click();
   await expect(page.getByRole('columnheader', { name: /接报时间/ })).toHaveAttribute('aria-sort', 'ascending');
   await expect(list.rows.first()).toContainText('解放路主水管');
+
+  // the deadline column sorts earliest first at the first press, from the keyboard too
+  await page.getByRole('button', { name: /时限/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('columnheader', { name: /时限/ })).toHaveAttribute('aria-sort', 'ascending');
+  // a case with a deadline comes before the one without (the suggestion kept at 110)
+  await expect(list.rows.last()).toContainText('建议增加公交线路');
 });

@@ -108,6 +108,8 @@ export function CaseListScreen() {
   }, [rows.length]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    // keys pressed on a control of the list (a sort button) are that control's
+    if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
     if (e.key === 'ArrowDown') {
       e.preventDefault();
       setActive((a) => Math.min(a + 1, rows.length - 1));
@@ -176,16 +178,26 @@ export function CaseListScreen() {
                 {group.headers.map((header) => {
                   const meta = header.column.columnDef.meta as CaseColumnMeta;
                   const sorted = meta.sortKey && sort.key === meta.sortKey ? sort.dir : null;
+                  // a first click sorts the way one reads that column: deadlines earliest first
+                  // (overdue on top, none last), times newest first
+                  const firstDir = meta.sortKey === 'dueKey' ? 'asc' : 'desc';
+                  const next = () => meta.sortKey && setSort({ key: meta.sortKey, dir: sorted === null ? firstDir : sorted === 'desc' ? 'asc' : 'desc' });
                   return (
                     <div
                       key={header.id}
                       role="columnheader"
                       aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
                       className={`th ${meta.sortKey ? 'sortable' : ''}`}
-                      onClick={() => meta.sortKey && setSort({ key: meta.sortKey, dir: sorted === 'desc' ? 'asc' : 'desc' })}
                     >
-                      <table.FlexRender header={header} />
-                      {sorted && <span>{sorted === 'desc' ? '▼' : '▲'}</span>}
+                      {meta.sortKey ? (
+                        // a button: reached by Tab, pressed with Enter or Space
+                        <button type="button" className="th-sort" onClick={next} title="排序">
+                          <table.FlexRender header={header} />
+                          {sorted && <span>{sorted === 'desc' ? ' ▼' : ' ▲'}</span>}
+                        </button>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
                     </div>
                   );
                 })}

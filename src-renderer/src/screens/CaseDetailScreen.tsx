@@ -125,7 +125,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
           <section className="panel">
             <h2>诉求内容</h2>
             <p className="description" data-testid="case-description">{state.description}</p>
-            <dl className="kv">
+            <dl className="kv kv-2">
               <dt>来源渠道</dt><dd>{CHANNEL_LABELS[state.channel]}</dd>
               <dt>接报时间</dt><dd>{formatTime(state.receivedAt)}</dd>
               <dt>受理站点</dt><dd>{state.receivedBy.name}</dd>

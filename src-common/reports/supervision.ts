@@ -329,6 +329,8 @@ interface Assignment {
   ackAt: string | null;
   feedbackAt: string | null;
   returnedAt: string | null;
+  /** county mode: 110's direct notice to a linked unit, which the unit handles as an assignment */
+  county?: boolean;
 }
 
 interface Row {
@@ -481,9 +483,35 @@ export function buildSupervisionReport(input: SupervisionInput): SupervisionRepo
           }
           break;
         }
-        case 'case.transferred':
+        case 'case.transferred': {
           if (inP(e.at)) totals.transferred++;
+          // county mode: a notice straight to a linked unit is that department's assignment
+          // (acknowledged, reported, returned like one), measured with the others
+          const to = e.payload.to;
+          if (to.kind === 'unit' && to.department) {
+            const a: Assignment = {
+              department: to.department,
+              leadName: to.name,
+              at: e.at,
+              ordinal: assignments.length + 1,
+              ackDueBy: e.payload.ackDueBy,
+              feedbackDueBy: e.payload.feedbackDueBy ?? e.payload.ackDueBy,
+              ackAt: null,
+              feedbackAt: null,
+              returnedAt: null,
+              county: true,
+            };
+            assignments.push(a);
+            current = a;
+            if (inP(e.at)) {
+              both(a.department, (d) => {
+                d.assigned++;
+                if (a.ordinal >= 3) d.reassignedBeyondFirst++;
+              });
+            }
+          }
           break;
+        }
         case 'case.assigned': {
           const a: Assignment = {
             department: e.payload.lead.department,
@@ -507,10 +535,10 @@ export function buildSupervisionReport(input: SupervisionInput): SupervisionRepo
           break;
         }
         case 'case.acknowledged':
-          if (e.payload.of === 'assignment' && current && current.ackAt === null) current.ackAt = e.at;
+          if ((e.payload.of === 'assignment' || current?.county) && current && current.ackAt === null) current.ackAt = e.at;
           break;
         case 'case.returned': {
-          if (before?.status === 'transferred') {
+          if (before?.status === 'transferred' && !(current?.county && current.returnedAt === null)) {
             if (inP(e.at)) totals.transferReturned++;
             break;
           }

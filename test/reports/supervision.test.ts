@@ -38,6 +38,7 @@ import {
   type SupervisionReport,
 } from '../../src-common/reports';
 import { dept, H, History, HRSS, L, shuffled, supervisionHistory } from './fixtures';
+import { CaseScript, COUNTY as COUNTY_UNIT, createdPayload, P110 as P110D } from '../domain/fixtures';
 
 const catalogue = loadDefaultCatalogue();
 
@@ -501,5 +502,25 @@ describe('properties', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('county mode: 110 notifies a linked unit directly', () => {
+  it("the unit's acknowledgement, feedback and return count in its department's measures, like an assignment's", () => {
+    const c = new CaseScript(Date.parse('2026-03-03T09:00:00+08:00'));
+    const TO_HOUSING_UNIT = { kind: 'unit' as const, stationId: null, name: '兰山区住建局值班室', department: 'housing' };
+    c.add(P110D, 'case.created', createdPayload(P110D, 'police110', { receivedAt: c.t(0), caseNo: 'CTY-1' }), 0);
+    c.add(P110D, 'case.screened', { verdict: 'nonPolice', reason: '' }, 1);
+    c.add(P110D, 'case.transferred', { to: TO_HOUSING_UNIT, threeWayCall: false, note: '', ackDueBy: c.t(31), feedbackDueBy: c.t(40) }, 2);
+    c.add(COUNTY_UNIT, 'case.acknowledged', { of: 'transfer', station: COUNTY_UNIT }, 50); // 19 minutes late
+    const period = { from: c.t(-60), to: c.t(600), granularity: 'day' as const };
+    const r = buildSupervisionReport({ events: c.events, period, district: null, catalogue, now: c.t(600) });
+    const housing = r.departments.find((d) => d.department === 'housing')!;
+    expect(housing).toMatchObject({ assigned: 1, ackDue: 1, ackOnTime: 0, feedbackDue: 1, feedbackMissing: 1, overdueNow: 1 });
+
+    c.add(COUNTY_UNIT, 'case.returned', { reason: '不属本单位职责', station: COUNTY_UNIT }, 60);
+    const after = buildSupervisionReport({ events: c.events, period, district: null, catalogue, now: c.t(600) });
+    expect(after.departments.find((d) => d.department === 'housing')).toMatchObject({ assigned: 1, returned: 1 });
+    expect(after.totals.transferReturned).toBe(0); // a department's return, not a 12345 one
   });
 });

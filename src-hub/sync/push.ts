@@ -225,7 +225,11 @@ function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<stri
     results.push({ id: e.id, status: 'accepted', hubSeq });
   }
 
-  const progress = progressFrom(contiguousBefore, [...context.heldAbove, ...accepted.map((a) => a.event.seq)]);
+  // settled: held, or refused for good with a seq the station will not send again; a refusal
+  // must not hold the prefix back, or every later push of the station reads all its events
+  // above it (the context read grows with the station's history)
+  const settledNow = refused.map((r) => r.seq).filter((q): q is number => q !== null);
+  const progress = progressFrom(contiguousBefore, [...context.heldAbove, ...context.refusedAbove, ...settledNow, ...accepted.map((a) => a.event.seq)]);
   return {
     results,
     refused: refused.map(({ id, code, reason }) => ({ id, code, reason })),

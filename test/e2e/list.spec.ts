@@ -53,6 +53,11 @@ test('the list filters by urgency, nature, category, status and search text', as
   await expect(page.getByRole('columnheader', { name: /接报时间/ })).toHaveAttribute('aria-sort', 'ascending');
   await expect(list.rows.first()).toContainText('解放路主水管');
 
+  // a case opened from the list is the selected row when the operator comes back
+  await list.openCase('燃气管道有异味');
+  await page.getByRole('button', { name: '← 返回列表' }).click();
+  await expect(list.rows.filter({ hasText: '燃气管道有异味' })).toHaveAttribute('aria-selected', 'true');
+
   // the deadline column sorts earliest first at the first press, from the keyboard too
   await page.getByRole('button', { name: /时限/ }).focus();
   await page.keyboard.press('Enter');

@@ -26,6 +26,8 @@ import { caseColumns, caseTableFeatures, gridTemplate, type CaseColumnMeta } fro
 import { useListPrefs } from './list-prefs';
 
 const PAGE = 100;
+/** the sticky header's height (.th in styles.css) */
+const HEADER_HEIGHT = 35;
 const ROW_HEIGHT = 37;
 let firstRowsMarked = false;
 
@@ -44,6 +46,11 @@ export function CaseListScreen() {
   const [active, setActive] = useState(0);
   const queryId = useRef(0);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizerRef = useRef<{ scrollToIndex(index: number, options?: { align?: 'start' | 'center' | 'end' | 'auto' }): void } | null>(null);
+  const openCase = (id: string) => {
+    useListPrefs.getState().setLastOpened(id);
+    navigate({ name: 'case', id });
+  };
   const catalogue = loadDefaultCatalogue();
   const categories = useMemo(() => listCategories(catalogue), [catalogue]);
 
@@ -66,7 +73,11 @@ export function CaseListScreen() {
         if (id !== queryId.current) return;
         setRows(page.rows);
         setNext(page.next);
-        setActive(0);
+        // back from a case: that case selected again (when it is still on the first page)
+        const back = useListPrefs.getState().lastOpened;
+        const at = back ? page.rows.findIndex((r) => r.id === back) : -1;
+        setActive(Math.max(at, 0));
+        if (at > 0) requestAnimationFrame(() => virtualizerRef.current?.scrollToIndex(at, { align: 'center' }));
       })
       .catch((e: unknown) => id === queryId.current && setError(`查询失败：${String((e as Error)?.message ?? e)}`))
       .finally(() => id === queryId.current && setLoading(false));
@@ -92,7 +103,10 @@ export function CaseListScreen() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // the sticky header covers the top of the scroll area: a row scrolled to stays below it
+    scrollPaddingStart: HEADER_HEIGHT,
   });
+  virtualizerRef.current = virtualizer;
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
   useEffect(() => {
@@ -119,7 +133,7 @@ export function CaseListScreen() {
       setActive((a) => Math.max(a - 1, 0));
       virtualizer.scrollToIndex(Math.max(active - 1, 0));
     } else if (e.key === 'Enter' && rows[active]) {
-      navigate({ name: 'case', id: rows[active].id });
+      openCase(rows[active].id);
     }
   };
 
@@ -214,8 +228,9 @@ export function CaseListScreen() {
                   data-testid="case-row"
                   data-case-id={row.original.id}
                   className={`tr ${row.original.urgency === 'urgent' ? 'urgent' : ''} ${item.index === active ? 'selected' : ''}`}
+                  aria-selected={item.index === active}
                   style={{ gridTemplateColumns: gridTemplate, position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                  onClick={() => navigate({ name: 'case', id: row.original.id })}
+                  onClick={() => openCase(row.original.id)}
                 >
                   {row.getAllCells().map((cell) => (
                     <div role="cell" key={cell.id} className={`td ${(cell.column.columnDef.meta as CaseColumnMeta).className ?? ''}`}>

@@ -56,7 +56,8 @@ export function HubPanel() {
       await writeHubConfig(db, { url: base, token: token.trim() });
       setConfigured(true);
       setToken('');
-      setMessage({ ok: true, text: `已连接：${me.name}（${ROLE_LABELS[me.role]}，${me.district}）` });
+      // a test result of one moment (the connection now is in the status line below)
+      setMessage({ ok: true, text: `${formatTime(new Date().toISOString()).slice(11)} 测试连接成功，已保存：${me.name}（${ROLE_LABELS[me.role]}，${me.district}）` });
       void syncLoop()?.syncNow();
     } catch (e) {
       setMessage({ ok: false, text: `未保存：${String((e as Error)?.message ?? e)}` });

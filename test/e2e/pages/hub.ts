@@ -9,7 +9,7 @@ export class HubSettings {
     await this.page.getByLabel('中心地址').fill(url);
     await this.page.getByLabel('本站令牌').fill(token);
     await this.page.getByRole('button', { name: '测试并保存' }).click();
-    await expect(this.page.getByTestId('hub-message')).toContainText('已连接');
+    await expect(this.page.getByTestId('hub-message')).toContainText('测试连接成功');
   }
   async syncNow() {
     await this.page.getByTestId('status-bar').getByRole('button', { name: '立即同步' }).click();

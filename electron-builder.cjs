@@ -34,6 +34,17 @@ module.exports = {
   extraResources: [{ from: 'resources', to: '.', filter: ['**/*'] }],
   asar: true,
   ...(electronDist ? { electronDist } : {}),
+  // the shipped binary runs only this app, from its archive: no ELECTRON_RUN_AS_NODE, no
+  // NODE_OPTIONS, no --inspect (anyone who can start it could otherwise run code as the app,
+  // next to the station's encrypted hub token), and the archive is checked where supported
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+  },
 
   linux: {
     target: ['AppImage', 'deb'],

@@ -94,7 +94,8 @@ export async function runBackupCli(argv: readonly string[], env: NodeJS.ProcessE
         where = `PGlite at ${config.dataDir}`;
         bytes = await backupFromFolder(config.dataDir);
       }
-      await writeFileDurably(values.out, bytes);
+      // the whole database: readable by the hub's account only
+      await writeFileDurably(values.out, bytes, { mode: 0o600 });
       io.out(`已备份 ${where} → ${values.out}（${megabytes(bytes.length)}）`);
       return 0;
     }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
+import { restrictToOwner } from './pglite-driver';
 import { DurableNodeFS, durableStartParams, realSyncFd, SYNCED_MARKER, syncDataDirOnce, type SyncFd } from './durable-node-fs';
 
 export class RestoreError extends Error {
@@ -46,7 +47,8 @@ export async function restorePgliteBackup(dataDir: string, bytes: Uint8Array, op
     throw new RestoreError(`目标目录 ${dataDir} 不是空的：恢复只写入空目录，不覆盖任何已有数据；未作任何改动`);
   }
   const createdFolder = !existsSync(dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  restrictToOwner(dataDir);
   const syncFd = options.syncFd ?? realSyncFd;
   const lock = DataDirLock.acquire(dataDir);
   let pg: PGlite | undefined;

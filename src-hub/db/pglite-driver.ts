@@ -4,7 +4,7 @@
  * is locked against a second process (DataDirLock). Durable like PostgreSQL: fsync on, on
  * a filesystem that really syncs (durable-node-fs.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
 import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
@@ -20,10 +20,19 @@ export interface PgliteOptions {
   syncFd?: SyncFd;
 }
 
+/** Owner-only access to a data folder (no-op where the system has no such modes). */
+export function restrictToOwner(dir: string): void {
+  if (process.platform === 'win32') return; // NTFS ACLs, not modes: the profile folder's own
+  chmodSync(dir, 0o700);
+}
+
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Database> {
   // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
   const costs = randomPageCostStatement(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost);
-  mkdirSync(dataDir, { recursive: true });
+  // the hub's data (callers' names, phones, addresses; token hashes) for the hub's account
+  // only: PGlite writes its files world-readable, so the folder is what keeps others out
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  restrictToOwner(dataDir);
   const lock = DataDirLock.acquire(dataDir);
   let pg: PGlite | undefined;
   try {

@@ -2,6 +2,7 @@
  * The hub's HTTP server (Fastify): the station protocol, hub administration, JSON errors.
  * Built around an open Database so tests run the real app on a fresh database.
  */
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database';
 import { errorBody } from '../errors';
@@ -20,7 +21,12 @@ export interface HubAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** worker threads validating pushed events (default 0: on the hub's own thread) */
   validationWorkers?: number;
+  /** how long a request may take to arrive (default REQUEST_TIMEOUT_MS) */
+  requestTimeoutMs?: number;
 }
+
+/** How long a request may take to arrive, headers and body. */
+export const REQUEST_TIMEOUT_MS = 120_000;
 
 /** Body limit of every route but the push (which has MAX_PUSH_BYTES). */
 const SMALL_BODY_LIMIT = 64 * 1024;
@@ -29,6 +35,14 @@ export function buildHubApp(options: HubAppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: SMALL_BODY_LIMIT,
+    // a request must arrive whole within this (Fastify's default is none: a client trickling a
+    // body a byte a second held its connection for ever); long enough for a 1 MB push over a
+    // slow district link. Node checks the limit every connectionsCheckingInterval (30 s by
+    // default): checked more often here, so a slow client goes close to the limit.
+    serverFactory: (handler) => {
+      const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+      return createServer({ requestTimeout, connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) }, handler);
+    },
   });
   app.decorateRequest('station', null);
   // bodies are JSON only: anything else is 415, not a string for the routes to puzzle over

@@ -44,6 +44,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // refused before its body arrived (no token, too large): the connection closes with the
+  // answer, so a client trickling the body cannot keep it open
+  if (!request.raw.complete) void reply.header('connection', 'close');
   if (error instanceof HubError) {
     void reply.status(error.statusCode).send(error.toBody());
     return;

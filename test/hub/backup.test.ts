@@ -4,7 +4,7 @@
  * empty folder only, and a hub on the restored folder serves the same log to the same tokens and
  * numbers on after it. Bad input changes nothing. On PostgreSQL the admin API refuses (pg_dump).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -110,6 +110,7 @@ describe('hub backup on PGlite', () => {
     expect(saved.code).toBe(0);
     expect(saved.out[0]).toMatch(new RegExp(`已备份 hub ${hub.url.replace(/[.]/g, '\\.')} → .*hub\\.tar\\.gz（\\d+\\.\\d MB）`));
     expect(readdirSync(dir)).toEqual(['hub.tar.gz']);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600); // the whole database: the owner's only
 
     const target = join(dir, 'data');
     const restored = await cli(['restore', '--from', file, '--data-dir', target], {});

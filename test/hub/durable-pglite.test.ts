@@ -3,7 +3,7 @@
  * hub answered is on disk, not only in the page cache, so a power cut cannot take it back.
  * The syncs are observed through the driver's syncFd (the real fsync underneath).
  */
-import { existsSync, fsyncSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, fsyncSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,4 +146,13 @@ describe('durable PGlite', () => {
     expect(() => syncDataDirOnce(dir, failing)).toThrow(/EIO/);
     expect(existsSync(join(dir, SYNCED_MARKER))).toBe(false);
   });
+
+  it("keeps the data folder to the hub's own account (PGlite writes its files world-readable)", async () => {
+    if (process.platform === 'win32') return;
+    const dir = freshDir();
+    chmodSync(dir, 0o755); // e.g. made by hand, or by an older hub
+    await open(dir, recorder());
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
 });
+

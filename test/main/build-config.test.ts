@@ -68,3 +68,18 @@ describe('CSP meta tag', () => {
     expect(Object.fromEntries(parsed)).toEqual(Object.fromEntries(parseCsp(CONTENT_SECURITY_POLICY)));
   });
 });
+
+describe('electron-builder config', () => {
+  it('packages the app with its fuses set: no run-as-node, NODE_OPTIONS or --inspect, the archive only and checked', async () => {
+    const { createRequire } = await import('node:module');
+    const builder = createRequire(import.meta.url)('../../electron-builder.cjs') as { electronFuses?: Record<string, boolean>; asar?: boolean };
+    expect(builder.asar).toBe(true);
+    expect(builder.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+});

@@ -5,7 +5,7 @@ import { useDesk } from '../app/desk-store';
 import { formatTime } from '../app/format';
 import { shell } from '../shell';
 import type { RejectedRow } from '../store/db';
-import { createHubClient, normalizeHubUrl } from '../sync/hub-client';
+import { createHubClient, normalizeHubUrl, sendsInClear } from '../sync/hub-client';
 import { readHubConfig, syncLoop, useSync, writeHubConfig } from '../sync/sync-service';
 
 export function HubPanel() {
@@ -83,7 +83,12 @@ export function HubPanel() {
       <div className="grid">
         <div className="field">
           <label htmlFor="hub-url">中心地址</label>
-          <input id="hub-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://10.0.0.5:4710" />
+          <input id="hub-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hub.example.gov.cn" />
+          {url.trim() && sendsInClear(url) && (
+            <span className="warn-text" data-testid="hub-cleartext">
+              此地址为 http（未加密）：本站令牌和工单内容（含求助人姓名、电话）将以明文经过网络。请使用 https:// 地址（中心前置 TLS），或仅在专用加密网络中使用。
+            </span>
+          )}
         </div>
         <div className="field">
           <label htmlFor="hub-token">本站令牌</label>

@@ -93,6 +93,19 @@ export function normalizeHubUrl(url: string): string {
   return trimmed;
 }
 
+/**
+ * Whether an address sends the token and the cases unencrypted across a network: http to a
+ * host other than this machine. (The hub listens on plain HTTP; a remote one belongs behind TLS.)
+ */
+export function sendsInClear(url: string): boolean {
+  try {
+    const u = new URL(normalizeHubUrl(url));
+    return u.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
 export function createHubClient(options: HubClientOptions): HubClient {
   const base = normalizeHubUrl(options.baseUrl);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -4,7 +4,7 @@
  * hub's error code carried along, network faults told from the hub's own.
  */
 import { describe, expect, it } from 'vitest';
-import { createHubClient, HubError, normalizeHubUrl } from '../../../src-renderer/src/sync/hub-client';
+import { createHubClient, HubError, normalizeHubUrl, sendsInClear } from '../../../src-renderer/src/sync/hub-client';
 
 const BASE = 'http://hub.invalid';
 
@@ -71,6 +71,15 @@ describe('hub client', () => {
     expect(normalizeHubUrl('https://hub.linyi.gov.cn')).toBe('https://hub.linyi.gov.cn');
     expect(() => normalizeHubUrl('10.0.0.5:99999')).toThrow('中心地址格式不正确，应类似 http://10.0.0.5:4710');
     expect(() => normalizeHubUrl('ftp://hub')).toThrow('中心地址须以 http:// 或 https:// 开头');
+  });
+
+  it('tells an address that would send the token in clear (http to another machine) from a safe one', () => {
+    expect(sendsInClear('http://10.0.0.5:4710')).toBe(true);
+    expect(sendsInClear('10.0.0.5:4710')).toBe(true);
+    expect(sendsInClear('https://hub.linyi.gov.cn')).toBe(false);
+    expect(sendsInClear('http://127.0.0.1:4710')).toBe(false);
+    expect(sendsInClear('http://localhost:4710')).toBe(false);
+    expect(sendsInClear('not a url at all ::')).toBe(false);
   });
 });
 

@@ -69,11 +69,16 @@ export async function loadSections(db: RelayDb, station: Station, now: number): 
   }
 }
 
+/** rows a section shows before 显示全部: the most urgent first, then the next section */
+const SECTION_ROWS = 20;
+
 export function WorkQueueScreen() {
   const db = useDesk((s) => s.db)!;
   const station = useDesk((s) => s.station)!;
   const dataVersion = useDesk((s) => s.dataVersion);
   const navigate = useDesk((s) => s.navigate);
+  // sections shown whole (the others show their first SECTION_ROWS rows)
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [sections, setSections] = useState<Section[] | null>(null);
   const [tick, setTick] = useState(0);
   const catalogue = loadDefaultCatalogue();
@@ -106,7 +111,7 @@ export function WorkQueueScreen() {
             <p className="hint">暂无</p>
           ) : (
             <div className="queue-rows">
-              {section.rows.map((r) => {
+              {(expanded.has(section.key) ? section.rows : section.rows.slice(0, SECTION_ROWS)).map((r) => {
                 const state = toCaseState(r);
                 const d = caseDeadlineState(state, now);
                 const category = r.category ? findCategory(catalogue, r.category)?.name : '未分类';
@@ -128,6 +133,12 @@ export function WorkQueueScreen() {
                   </button>
                 );
               })}
+              {section.rows.length > SECTION_ROWS && !expanded.has(section.key) && (
+                // a long section (a backlog after a night offline) must not bury the ones below it
+                <button type="button" className="btn" data-testid={`queue-more-${section.key}`} onClick={() => setExpanded((e) => new Set([...e, section.key]))}>
+                  显示全部（{section.rows.length >= QUEUE_LIMIT ? `${QUEUE_LIMIT}+` : section.rows.length}）
+                </button>
+              )}
             </div>
           )}
         </section>

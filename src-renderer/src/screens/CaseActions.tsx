@@ -9,6 +9,7 @@ import {
   computeDeadlines,
   departmentOf,
   extensionLimit,
+  extensionRefusal,
   FEEDBACK_RESULT_LABELS,
   FEEDBACK_RESULTS,
   findCategory,
@@ -128,11 +129,14 @@ export function CaseActions({ state: s, station, onRecord }: Props) {
   }
   if (s.extension?.granted === null && allowed('case.extensionDecided', { granted: true, until: s.extension.requestedUntil, reason: '' })) {
     const ext = s.extension;
+    // the cap holds at the deciding desk too: no later than the time limits allow from the assignment
+    const beyond = extensionRefusal(timeLimitRules(), workCalendar(), s, ext.requestedUntil);
     cards.push(
       <Card key="extdecide" title="延期审批" testId="action-extension-decide">
         <p className="hint">申请延期至 {formatTime(ext.requestedUntil)}：{ext.reason}</p>
+        {beyond && <p className="error" data-testid="extension-beyond">不能同意：{beyond}</p>}
         <div className="btn-row">
-          <button type="button" className="btn primary" onClick={() => void record('case.extensionDecided', { granted: true, until: ext.requestedUntil, reason: '' }, '已同意延期')}>同意</button>
+          <button type="button" className="btn primary" disabled={beyond !== null} onClick={() => void record('case.extensionDecided', { granted: true, until: ext.requestedUntil, reason: '' }, '已同意延期')}>同意</button>
           <button type="button" className="btn" onClick={() => void record('case.extensionDecided', { granted: false, until: null, reason: '' }, '已不同意延期')}>不同意</button>
         </div>
       </Card>,

@@ -45,6 +45,9 @@ export function Workspace() {
     const onHash = () => useDesk.getState().setRouteFromHash();
     window.addEventListener('hashchange', onHash);
     const onKey = (e: KeyboardEvent) => {
+      // Ctrl+S saves the intake form (its own handler); elsewhere it must not open the
+      // browser's "save page as" with the desk's data in it
+      if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) e.preventDefault();
       const item = navFor(station.role).find((n) => n.key === e.key);
       if (item) {
         e.preventDefault();

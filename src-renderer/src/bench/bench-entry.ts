@@ -18,6 +18,7 @@ import { termsIndexingIdle } from '../store/terms-index';
 import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
 import { fillDemoData } from '../store/demo-fill';
 import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
+import { startMemorySearch, type MemorySearchState } from '../store/memory-search-source';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
 
 type Durability = 'strict' | 'relaxed';
@@ -70,6 +71,21 @@ function appDb(durability: Durability = 'strict'): RelayDb {
     dbs.set(durability, db);
   }
   return db;
+}
+
+/**
+ * Open a database as the desk does: with its in-memory search filled and following every write
+ * (so the saves measured pay for keeping it current, and searches use it). Returns how the fill went.
+ */
+async function openAsDesk(db: RelayDb): Promise<MemorySearchState> {
+  await db.open();
+  return startMemorySearch(db);
+}
+
+/** The JS heap in use (Chromium's performance.memory), in MB; null where it is not offered. */
+function heapMb(): number | null {
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return memory ? Math.round((memory.usedJSHeapSize / 1048576) * 10) / 10 : null;
 }
 
 function closeAll(): void {
@@ -267,8 +283,8 @@ const api = {
   async save(options: { samples: number; warmup?: number }) {
     const strictDb = appDb('strict');
     const relaxedDb = appDb('relaxed');
-    await strictDb.open();
-    await relaxedDb.open();
+    await openAsDesk(strictDb);
+    await openAsDesk(relaxedDb);
     await openRaw();
     for (let i = 0; i < (options.warmup ?? 10); i++) {
       await saveOneIntake(strictDb);
@@ -309,7 +325,7 @@ const api = {
    */
   async savePaused(options: { samples: number; pauseMs?: number }) {
     const db = appDb('strict');
-    await db.open();
+    await openAsDesk(db);
     await openRaw();
     const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 250));
     const real: number[] = [];
@@ -327,8 +343,16 @@ const api = {
 
   /** First pages of the list through queryCasePage, beside the bare Dexie index walk. */
   async query(options: { samples: number; warmup?: number }) {
+    // the in-memory search's fill, measured on a connection of its own (the saves' connections
+    // filled theirs already)
+    closeAll();
     const db = appDb();
-    await db.open();
+    const memory = await openAsDesk(db);
+    (globalThis as { gc?: () => void }).gc?.();
+    const heapAfter = heapMb();
+    // a second connection without it: search as it runs until the fill is done
+    const idbOnly = new RelayDb(DEFAULT_DB_NAME);
+    await idbOnly.open();
     const out = [];
     for (const spec of querySpecs()) {
       const first = await timeIt(() => queryCasePage(db, spec.filter, spec.sort, 50));
@@ -339,12 +363,21 @@ const api = {
       }
       const real: number[] = [];
       const raw: number[] = [];
+      const beforeFill: number[] = [];
+      const searches = Boolean(spec.filter.search);
+      let fallbackPlan: string | null = null;
+      if (searches) {
+        fallbackPlan = (await queryCasePage(idbOnly, spec.filter, spec.sort, 50)).plan;
+        for (let i = 0; i < (options.warmup ?? 5); i++) await queryCasePage(idbOnly, spec.filter, spec.sort, 50);
+      }
       for (let i = 0; i < options.samples; i++) {
         real.push(await timeIt(() => queryCasePage(db, spec.filter, spec.sort, 50)));
         raw.push(await timeIt(() => spec.raw(db)));
+        if (searches) beforeFill.push(await timeIt(() => queryCasePage(idbOnly, spec.filter, spec.sort, 50)));
       }
       out.push({
         name: spec.name,
+        beforeFill: searches ? { plan: fallbackPlan, ...stats(beforeFill) } : null,
         plan: page.plan,
         rows: page.rows.length,
         firstMs: Math.round(first * 1000) / 1000,
@@ -353,7 +386,10 @@ const api = {
         rawLabel: spec.rawLabel,
       });
     }
-    return out;
+    idbOnly.close();
+    const index = memory.ready;
+    // the page's whole JS heap with it filled (after a collection): an upper bound on its size
+    return { pages: out, memory: { loadMs: memory.loadMs, failed: memory.failed, cases: index?.size ?? 0, terms: index?.termCount ?? 0, pageHeapMb: heapAfter } };
   },
 
   /** Cases held in the app's database (to reuse a kept profile). */

@@ -10,6 +10,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
+import { caseWriteFeedOf, installCaseWriteFeed } from './case-write-feed';
 
 export type StoredEvent = RelayEvent & {
   /**
@@ -189,6 +190,8 @@ export class RelayDb extends Dexie {
   constructor(name: string = DEFAULT_DB_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(name, { chromeTransactionDurability: 'strict', ...options });
     this.keyRange = options.IDBKeyRange ?? globalThis.IDBKeyRange;
+    // every committed change to the case rows, for the in-memory search (memory-search-source.ts)
+    installCaseWriteFeed(this, 'cases', `relay-desk:case-writes:${name}`);
     this.version(1).stores({
       events: 'id, caseId, [stationId+seq], lseq, hubSeq',
       cases: CASE_INDEXES_V1.join(', '),
@@ -244,5 +247,10 @@ export class RelayDb extends Dexie {
     this.version(5).stores({
       hubAcks: '++n, *ids',
     });
+  }
+
+  override close(options?: { disableAutoOpen: boolean }): void {
+    caseWriteFeedOf(this)?.close();
+    super.close(options);
   }
 }

@@ -3,12 +3,16 @@
  * index in the chosen order (keyset paging: each page starts after the last row of the one
  * before), picking the index that already narrows by the strongest filter, and applies the
  * remaining filters to rows as the index yields them, stopping when the page is full.
- * Search text goes through the multi-entry `terms` index of the caseTerms store (a case is
- * there once its terms are indexed, right after its save: see terms-index.ts).
+ * Search text goes to the in-memory search once it is filled (memory-search.ts: it proposes
+ * the page's case ids, which are read and checked here); until then, through the multi-entry
+ * `terms` index of the caseTerms store (a case is there once its terms are indexed, right
+ * after its save: see terms-index.ts).
  */
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
+import type { MemorySearchIndex } from './memory-search';
+import { memorySearchOf } from './memory-search-source';
 import { answer, getMany } from './read-at-once';
 import { termsIndexComplete } from './terms-index';
 
@@ -221,6 +225,56 @@ async function pageBySearch(
   };
 }
 
+/** How many times a page proposed by the in-memory search is asked again after a stale entry. */
+const MEMORY_RETRIES = 3;
+
+/**
+ * A search page from the in-memory search: the proposed rows are read in one transaction and
+ * each is checked against the filter, the terms and the sort value the index held. A row that
+ * differs (a change the index has not heard yet) corrects the index and the page is asked
+ * again; null (search through IndexedDB instead) when it stays inconsistent.
+ */
+async function pageByMemory(
+  db: RelayDb,
+  index: MemorySearchIndex,
+  filter: ListFilter,
+  sort: ListSort,
+  limit: number,
+  cursor: PageCursor | null,
+): Promise<ListPage | null> {
+  const wanted = queryTerms(filter.search ?? '');
+  for (let attempt = 0; attempt < MEMORY_RETRIES; attempt++) {
+    const ids = index.query(filter, sort, limit + 1, cursor);
+    if (ids === null) return null;
+    // the sort values the page was ordered by (the index may hear of a change while rows are read)
+    const held = ids.map((id) => index.sortValue(id, sort.key));
+    const read = ids.length === 0 ? [] : await db.transaction('r', db.cases, (tx) => getMany(tx, db.cases, ids));
+    const rows: StoredCase[] = [];
+    let stale = false;
+    read.forEach((row, i) => {
+      if (!row) {
+        index.remove(ids[i]!);
+        stale = true;
+      } else if (!termsMatch(row.terms, wanted)) {
+        index.correct(row, filter.search ?? '');
+        stale = true;
+      } else if (row[sort.key] !== held[i] || !rowMatches(row, filter, null) || !afterCursor(row, sort, cursor)) {
+        index.put(row);
+        stale = true;
+      } else rows.push(row);
+    });
+    if (stale) continue;
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      next: rows.length > limit && last ? { value: last[sort.key], id: last.id } : null,
+      plan: `memory:${wanted.map((w) => w.term).join('+')}`,
+    };
+  }
+  return null;
+}
+
 export async function queryCasePage(
   db: RelayDb,
   filter: ListFilter,
@@ -231,6 +285,11 @@ export async function queryCasePage(
 ): Promise<ListPage> {
   // while the cases held before v4 still wait for their terms (terms-index.ts backfillTerms),
   // search checks the terms in the case rows along the sort index instead: slower, complete
+  const memory = filter.search && filter.search.trim() ? memorySearchOf(db) : null;
+  if (memory) {
+    const fromMemory = await pageByMemory(db, memory, filter, sort, limit, cursor);
+    if (fromMemory) return fromMemory;
+  }
   if (filter.search && filter.search.trim() && (await termsIndexComplete(db))) {
     const viaTerms = await pageBySearch(db, filter, sort, limit, cursor, tuning);
     if (viaTerms) return viaTerms;

@@ -17,6 +17,8 @@
  * I/O error) aborts the whole transaction, as always.
  */
 import type { Table, Transaction } from 'dexie';
+import { caseWriteFeedOf } from './case-write-feed';
+import type { SearchableCase } from './memory-search';
 
 export interface TablePuts {
   table: Table;
@@ -44,6 +46,8 @@ export function putAll(tx: Transaction, puts: readonly TablePuts[], options: { c
   // issued here, not in a promise: a put IndexedDB refuses throws before commit() is asked
   for (const { table, rows } of stores) {
     const store = idb.objectStore(table.name);
+    // the case rows reach the in-memory search when the transaction commits (case-write-feed.ts)
+    if (table.name === 'cases') caseWriteFeedOf(table.db)?.written(idb, rows as readonly SearchableCase[], []);
     for (const row of rows) {
       last = store.put(row);
       last.onerror = onError;

@@ -657,7 +657,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     const r = {
       limit,
       endToEnd: { ms: pull.ms, eventsPerSec: rate(pull.summary.added, pull.ms), pages: pull.summary.pages, waitingForHubMs: pull.network.ms, hubHandlerMs: pullHub.ms, applyMs: pull.ms - pull.network.ms },
-      apply: { ms: apply.ms, eventsPerSec: rate(apply.added, apply.ms), termsMs: apply.termsMs, parseMs: apply.parseMs, added: apply.added, pages: apply.pages },
+      apply: { ms: apply.ms, eventsPerSec: rate(apply.added, apply.ms), parseMs: apply.parseMs, added: apply.added, pages: apply.pages },
       rawBulkPut: { ms: raw.ms, rowsPerSec: rate(raw.rows, raw.ms), rows: raw.rows },
       breakdown,
       prefetchMs: pre.ms,
@@ -665,7 +665,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     };
     console.log(
       `   pull+apply ${int(r.endToEnd.eventsPerSec)} events/s (${secs(pull.ms)}, ${pull.summary.pages} pages, ${int(pull.after.cases)} cases; waiting for the hub ${secs(pull.network.ms)}, hub handler ${secs(pullHub.ms)}); ` +
-        `apply only ${int(r.apply.eventsPerSec)} events/s (${secs(apply.ms)}; search terms written ${secs(apply.termsMs ?? 0)} after the last page); RAW Dexie bulkPut ${int(r.rawBulkPut.rowsPerSec)} rows/s`,
+        `apply only ${int(r.apply.eventsPerSec)} events/s (${secs(apply.ms)}); RAW Dexie bulkPut ${int(r.rawBulkPut.rowsPerSec)} rows/s`,
     );
     if (breakdown) {
       const b = breakdown;

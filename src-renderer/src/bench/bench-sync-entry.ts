@@ -21,12 +21,12 @@ import {
 import type { PullResponse } from '../../../src-common/protocol/v1';
 import { applyExternalEvents } from '../store/apply-external';
 import { CounterDelta, readCounters } from '../store/counters';
-import { RelayDb, TERMS_INDEXED_TO_KEY, type StoredEvent } from '../store/db';
+import { RelayDb, type StoredEvent } from '../store/db';
 import { countSequenced } from '../store/hub-seqs';
 import { foldTipOf, toStoredCase } from '../store/projection';
 import { AUTO_CASE_NO, recordCommands } from '../store/record';
-import { termsIndexingIdle } from '../store/terms-index';
 import { createHubClient, type HubClient } from '../sync/hub-client';
+import { startMemorySearch } from '../store/memory-search-source';
 import { CURSOR_KEY, pullAll } from '../sync/pull';
 import { applyPushResponse, nextBatch, pushOutbox } from '../sync/push';
 
@@ -41,6 +41,17 @@ function relayDb(name: string): RelayDb {
     open.set(name, db);
   }
   return db as RelayDb;
+}
+
+/**
+ * Open a station's database as the desk does (openDb): with its in-memory search following every
+ * case-row write, so what is measured includes keeping it current. (The desk fills it 1.5 s after
+ * opening; these databases are new, so filling it is immediate.)
+ */
+async function openAsDesk(db: RelayDb): Promise<void> {
+  await db.open();
+  const search = await startMemorySearch(db);
+  if (search.failed) throw new Error(`in-memory search: ${search.failed}`);
 }
 
 function deleteDatabase(name: string): Promise<void> {
@@ -154,7 +165,7 @@ const api = {
     const station = StationSchema.parse(options.station);
     await deleteDatabase(options.dbName);
     const db = relayDb(options.dbName);
-    await db.open();
+    await openAsDesk(db);
     await db.settings.put({ key: 'station', value: station });
     const intakes = Math.floor(options.events / 3);
     const per = Math.max(1, options.intakesPerTx ?? 250);
@@ -195,7 +206,7 @@ const api = {
   async pull(options: { dbName: string; hubUrl: string; token: string; limit: number }) {
     await deleteDatabase(options.dbName);
     const db = relayDb(options.dbName);
-    await db.open();
+    await openAsDesk(db);
     const net: CallTimes = { calls: 0, ms: 0 };
     const client = timedClient(options.hubUrl, options.token, net);
     const t0 = performance.now();
@@ -227,7 +238,7 @@ const api = {
   async applyOnly(options: { dbName: string }) {
     await deleteDatabase(options.dbName);
     const db = relayDb(options.dbName);
-    await db.open();
+    await openAsDesk(db);
     const t0 = performance.now();
     let added = 0;
     for (const page of prefetched) {
@@ -241,13 +252,10 @@ const api = {
       added += result.added;
     }
     const ms = performance.now() - t0;
-    // the search terms follow the pull (terms-index.ts): how long after the last page they are all written
-    await termsIndexingIdle(db);
-    const termsMs = performance.now() - t0 - ms;
     const p0 = performance.now();
     for (const page of prefetched) for (const e of page.events) parseEvent(e.event);
     const parseMs = performance.now() - p0;
-    return { ms, termsMs, parseMs, added, pages: prefetched.length, after: await storeFigures(db) };
+    return { ms, parseMs, added, pages: prefetched.length, after: await storeFigures(db) };
   },
 
   /**
@@ -283,8 +291,8 @@ const api = {
   /**
    * Where an apply's time goes: the steps of applyExternalEvents for a fresh station, written
    * out and timed one by one inside one transaction per page (as it runs them, except that its
-   * reads and its writes are each issued at once there), plus the commit, plus the search terms
-   * written after the pull (terms-index.ts). Diagnostic: the figure that counts is applyOnly().
+   * reads and its writes are each issued at once there), plus the commit. Diagnostic: the
+   * figure that counts is applyOnly().
    * `readAnyOfMs`: every page's cases' events read again as one where('caseId').anyOf(...), for
    * comparison with what the incremental apply avoids.
    */
@@ -292,11 +300,10 @@ const api = {
     await deleteDatabase(options.dbName);
     const db = relayDb(options.dbName);
     await db.open();
-    const parts = { parse: 0, reads: 0, heldEventsOfNewCases: 0, fold: 0, eventsBulkAdd: 0, casesBulkPut: 0, countersAndCursor: 0, commit: 0, termsAfter: 0 };
+    const parts = { parse: 0, reads: 0, heldEventsOfNewCases: 0, fold: 0, eventsBulkAdd: 0, casesBulkPut: 0, countersAndCursor: 0, commit: 0 };
     let readAnyOfMs = 0;
     let lseq = 0;
     let cases = 0;
-    const terms: Array<{ caseId: string; terms: string[] }> = [];
     const t0 = performance.now();
     for (const page of prefetched) {
       let t = performance.now();
@@ -333,7 +340,6 @@ const api = {
           counters.caseChanged(prior ?? undefined, state);
           const row = toStoredCase(state, foldTipOf(events));
           rows.push(row);
-          if (events.some((e) => e.type === 'case.created')) terms.push({ caseId, terms: row.terms });
         }
         lap('fold');
         await db.events.bulkAdd(stored);
@@ -351,12 +357,6 @@ const api = {
       await db.transaction('r', db.events, () => db.events.where('caseId').anyOf(caseIds).toArray());
       readAnyOfMs += performance.now() - r0;
     }
-    const w0 = performance.now();
-    await db.transaction('rw', [db.caseTerms, db.termsState], async () => {
-      await db.caseTerms.bulkPut(terms);
-      await db.termsState.put({ key: TERMS_INDEXED_TO_KEY, value: lseq });
-    });
-    parts.termsAfter = performance.now() - w0;
     return { ms: performance.now() - t0 - readAnyOfMs, parts, readAnyOfMs, events: lseq, cases, pages: prefetched.length };
   },
 

@@ -22,6 +22,7 @@ import { useDesk } from '../app/desk-store';
 import { COUNTER } from '../store/counters';
 import type { StoredCase } from '../store/db';
 import { queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
+import { memorySearchOf, memorySearchState } from '../store/memory-search-source';
 import { caseColumns, caseTableFeatures, gridTemplate, type CaseColumnMeta } from './case-columns';
 import { useListPrefs } from './list-prefs';
 
@@ -42,6 +43,8 @@ export function CaseListScreen() {
   const [rows, setRows] = useState<StoredCase[]>([]);
   const [next, setNext] = useState<PageCursor | null>(null);
   const [loading, setLoading] = useState(false);
+  // a search asked before the in-memory search is filled waits for it (a few seconds at most, right after opening)
+  const [preparingSearch, setPreparingSearch] = useState(false);
   const [error, setError] = useState('');
   const [active, setActive] = useState(0);
   const queryId = useRef(0);
@@ -68,6 +71,7 @@ export function CaseListScreen() {
     const id = ++queryId.current;
     setLoading(true);
     setError('');
+    setPreparingSearch(Boolean(filter.search?.trim()) && !memorySearchOf(db) && !memorySearchState(db)?.failed);
     queryCasePage(db, filter, sort, PAGE, null)
       .then((page) => {
         if (id !== queryId.current) return;
@@ -80,7 +84,11 @@ export function CaseListScreen() {
         if (at > 0) requestAnimationFrame(() => virtualizerRef.current?.scrollToIndex(at, { align: 'center' }));
       })
       .catch((e: unknown) => id === queryId.current && setError(`查询失败：${String((e as Error)?.message ?? e)}`))
-      .finally(() => id === queryId.current && setLoading(false));
+      .finally(() => {
+        if (id !== queryId.current) return;
+        setLoading(false);
+        setPreparingSearch(false);
+      });
   }, [db, filter, sort, dataVersion]);
 
   const loadMore = () => {
@@ -246,7 +254,7 @@ export function CaseListScreen() {
       </div>
       <div className="list-foot">
         <span data-testid="list-count">已显示 {rows.length} 条{next ? '，向下滚动加载更多' : '（已全部显示）'}</span>
-        <span>{loading ? '加载中…' : '↑↓ 选择，Enter 打开'}</span>
+        <span>{preparingSearch ? '正在准备搜索（打开后首次搜索需几秒）…' : loading ? '加载中…' : '↑↓ 选择，Enter 打开'}</span>
       </div>
     </div>
   );

@@ -9,20 +9,13 @@
 import Dexie, { type Table } from 'dexie';
 import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type CaseState, type RelayEvent } from '../../../src-common/domain';
 import { CounterDelta } from './counters';
-import type { CaseTermsRow, RelayDb, SettingRow, StoredCase, StoredEvent } from './db';
+import type { RelayDb, SettingRow, StoredCase, StoredEvent } from './db';
 import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
 import { withHubSeqs } from './hub-seqs';
 import { eventsByCase } from './refold';
-import { caseTermsOf, scheduleTermsIndexing, type TermsJob } from './terms-index';
 import { putAll } from './write-and-commit';
 
 const LSEQ_KEY = 'local:lseq';
-/**
- * How long the search terms of applied events wait for the next page of the same pull: they
- * are written once the pull pauses this long (or after 5 s of pulling, see terms-index.ts), so
- * that a pull's pages do not compete with their own indexing.
- */
-const TERMS_AFTER_APPLY_MS = 1000;
 
 export interface ExternalEvent {
   event: unknown;
@@ -204,10 +197,6 @@ export async function applyExternalEvents(
     }
 
     const lseqAfter = lseqBefore + added.length;
-    // the search terms of the cases created by this batch are written after it (terms-index.ts)
-    const createdCases = new Set(added.filter((e) => e.type === 'case.created').map((e) => e.caseId));
-    const terms: CaseTermsRow[] = rows.filter((r) => createdCases.has(r.id)).map(caseTermsOf);
-    const job: TermsJob | null = added.length > 0 ? { firstLseq: lseqBefore + 1, lastLseq: lseqAfter, rows: terms } : null;
     // Every write at once, as puts: the added events were read above as not held (and are unique
     // in the batch), so none can fail on its own; with nothing to follow, the commit is asked
     // right after them (write-and-commit.ts)
@@ -222,10 +211,7 @@ export async function applyExternalEvents(
       { commit: !nested && !extraWrites },
     );
     if (extraWrites) await extraWrites();
-    return { result: { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length }, job };
+    return { added: added.length, alreadyHeld, sequenced: toSequence.length, casesTouched: rows.length };
   });
-  // a pull applies page after page: its pages' terms are written together once it pauses (the
-  // case rows, the list and the work queues are up to date with the commit above)
-  if (result.job) scheduleTermsIndexing(db, nested ? undefined : result.job, TERMS_AFTER_APPLY_MS);
-  return result.result;
+  return result;
 }

@@ -27,7 +27,7 @@ export type StoredCase = CaseState & {
   ownerId: string;
   /** dueAt, or a far-future key so cases without a deadline sort last and stay indexed */
   dueKey: string;
-  /** the case's search terms; since v4 not indexed here (see CaseTermsRow), kept for checking candidates */
+  /** the case's search terms (caseSearchTerms): read into the in-memory search (memory-search.ts), not indexed here */
   terms: string[];
   /** who a pending hand-over waits for (see handover-target.ts); absent when none */
   awaitingKey?: string;
@@ -44,16 +44,6 @@ export type StoredCase = CaseState & {
 export interface FoldTip {
   hub: number;
   seqs: Record<string, number>;
-}
-
-/**
- * A case's search terms, in a store of their own (v4): they derive only from fields set at
- * creation (caseSearchTerms), so they are written once per case instead of with every update
- * of the case row. Derived data: rebuilt from the events when missing (terms-index.ts).
- */
-export interface CaseTermsRow {
-  caseId: string;
-  terms: string[];
 }
 
 export interface OutboxRow {
@@ -157,17 +147,9 @@ const CASE_INDEXES_V4 = [
   '[ownerId+dueKey]',
 ];
 
-/**
- * termsState key: every case.created event with a local lseq up to this value has its caseTerms
- * row. In a store of its own (not settings), so that writing search terms after a save shares
- * no store with the next save, and never makes it wait.
- */
-export const TERMS_INDEXED_TO_KEY = 'indexedTo';
-/**
- * termsState key, present while the cases held before v4 still wait for their caseTerms rows:
- * the case id after which the backfill goes on ('' from the start).
- */
-export const TERMS_BACKFILL_KEY = 'backfillAfter';
+/** termsState keys written by the v4 upgrade, as shipped (the store is gone since v6) */
+const TERMS_INDEXED_TO_KEY = 'indexedTo';
+const TERMS_BACKFILL_KEY = 'backfillAfter';
 
 export const NO_DUE_KEY = '9999-12-31T23:59:59.999Z';
 export const DEFAULT_DB_NAME = 'relay-desk';
@@ -181,8 +163,6 @@ export class RelayDb extends Dexie {
   rejected!: Table<RejectedRow, string>;
   alerts!: Table<AlertRow, string>;
   hubAcks!: Table<HubAckRow, number>;
-  caseTerms!: Table<CaseTermsRow, string>;
-  termsState!: Table<SettingRow, string>;
 
   /** the IDBKeyRange of the IndexedDB this database runs on, for requests made past Dexie */
   readonly keyRange: typeof IDBKeyRange;
@@ -219,9 +199,8 @@ export class RelayDb extends Dexie {
           }),
       );
     // v4 (performance): search terms in their own store, written once per case; unused case
-    // and event indexes dropped. The terms of the cases already held are copied over after the
-    // upgrade, in the background (terms-index.ts backfillTerms: copying them here would keep a
-    // large desk's first open waiting for minutes); until then search reads the case rows.
+    // and event indexes dropped. (The terms of the cases already held were copied over in the
+    // background after the upgrade; since v6 that store is gone again, see below.)
     this.version(4)
       .stores({
         // no reader queries events by hubSeq: one index entry less per event written or numbered
@@ -246,6 +225,14 @@ export class RelayDb extends Dexie {
     // (see hub-seqs.ts). Nothing to migrate: numbers already on event rows stay there.
     this.version(5).stores({
       hubAcks: '++n, *ids',
+    });
+    // v6 (save speed): the search terms store and its watermark are gone. Search reads the terms
+    // kept in the case rows into memory (memory-search.ts), so a save or a pull writes nothing
+    // more for it (writing them after each save cost the next save ~2 ms median, more at p95).
+    // Derived data only: nothing recorded is lost.
+    this.version(6).stores({
+      caseTerms: null,
+      termsState: null,
     });
   }
 

@@ -12,7 +12,6 @@ import { generateDemoCommands, type DemoGroup } from '../../../src-common/demo/d
 import type { Command, Station } from '../../../src-common/domain';
 import type { RelayDb } from './db';
 import { recordCommands } from './record';
-import { termsIndexingIdle } from './terms-index';
 
 const CASE_NO_PREFIX = 'caseNo:';
 /** 20261129-p110-ab12cd-0042 -> day 20261129, counter 42 */
@@ -99,7 +98,7 @@ export async function fillDemoData(db: RelayDb, station: Station, options: FillO
     const commands = batch.flatMap((g) => g.commands);
     const used = new Map<string, number>();
     caseNoUse(commands, used);
-    await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters, db.termsState], async () => {
+    await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async () => {
       await recordCommands(db, { station, now: clockFor(batch) }, commands);
       for (const [day, n] of used) {
         const key = `${CASE_NO_PREFIX}${day}`;
@@ -110,8 +109,6 @@ export async function fillDemoData(db: RelayDb, station: Station, options: FillO
         counters[day] = next;
       }
     });
-    // the batch's search terms (written right after it commits) before the next batch
-    await termsIndexingIdle(db);
     progress.cases += commands.filter((c) => c.type === 'case.created').length;
     progress.events += commands.length;
     progress.batches++;

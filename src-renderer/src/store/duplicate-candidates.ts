@@ -1,18 +1,20 @@
 /**
- * Cases that might be the same matter as a new call, read through indexes: the same phone
- * (search terms) and the same category received recently. (Right after the upgrade to v4,
- * until the backfill of terms is done, the phone lookup sees only the cases indexed so far.)
+ * Cases that might be the same matter as a new call: the same phone (a search term, through
+ * the in-memory search; right after the desk opens this waits for it to be filled) and the
+ * same category received recently (an index).
  */
 import { DUPLICATE_PHONE_WINDOW_MS, DUPLICATE_WINDOW_MS, findLikelyDuplicates, normalizePhone, type DuplicateMatch, type DuplicateProbe } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
+import { memorySearchWhenReady } from './memory-search-source';
 
 export async function likelyDuplicates(db: RelayDb, probe: DuplicateProbe, now: number): Promise<Array<DuplicateMatch<StoredCase>>> {
   const byId = new Map<string, StoredCase>();
   const phone = normalizePhone(probe.callerPhone);
   if (phone.length >= 7) {
     const since = new Date(now - DUPLICATE_PHONE_WINDOW_MS).toISOString();
-    const ids = await db.caseTerms.where('terms').equals(phone).limit(50).primaryKeys();
-    for (const row of await db.cases.bulkGet(ids)) if (row && row.receivedAt >= since) byId.set(row.id, row);
+    const ids = (await memorySearchWhenReady(db))?.withTerm(phone, 50) ?? [];
+    // checked on the row: the index proposes, the row decides
+    for (const row of await db.cases.bulkGet(ids)) if (row && row.receivedAt >= since && row.terms.includes(phone)) byId.set(row.id, row);
   }
   if (probe.category && probe.address.trim().length >= 2) {
     const since = new Date(now - DUPLICATE_WINDOW_MS).toISOString();

@@ -3,18 +3,17 @@
  * index in the chosen order (keyset paging: each page starts after the last row of the one
  * before), picking the index that already narrows by the strongest filter, and applies the
  * remaining filters to rows as the index yields them, stopping when the page is full.
- * Search text goes to the in-memory search once it is filled (memory-search.ts: it proposes
- * the page's case ids, which are read and checked here); until then, through the multi-entry
- * `terms` index of the caseTerms store (a case is there once its terms are indexed, right
- * after its save: see terms-index.ts).
+ * Search text is answered by the in-memory search (memory-search.ts: it proposes the page's case
+ * ids, which are read and checked here); a search asked before it is filled waits for it (a
+ * few seconds at 100,000 cases, right after the desk opens). Only if it has stopped does search
+ * read the case rows along the sort index, checking their terms (complete, slow).
  */
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
 import type { MemorySearchIndex } from './memory-search';
-import { memorySearchOf } from './memory-search-source';
-import { answer, getMany } from './read-at-once';
-import { termsIndexComplete } from './terms-index';
+import { memorySearchWhenReady } from './memory-search-source';
+import { getMany } from './read-at-once';
 
 export type SortKey = 'updatedAt' | 'receivedAt' | 'dueKey';
 export interface ListFilter {
@@ -45,26 +44,6 @@ export interface ListPage {
   plan: string;
 }
 
-/** Search candidates larger than this are checked row by row along the sort index instead. */
-const MAX_SEARCH_CANDIDATES = 3000;
-
-/**
- * How a search page is found among its candidates (the cases holding its rarest term):
- * - up to `walkAbove` candidates, every candidate row is read and sorted (a few ms);
- * - above, the sort index's keys are walked in order (no rows read, a few µs an entry) until
- *   the page is full of candidates that pass, and only those rows are read; a walk that passes
- *   `walkStepsPerCandidate` index entries per candidate (a term rare among the cases the index
- *   walks) gives up and reads every candidate instead, so a walk costs at most about what
- *   reading them would (in Chromium, ~10 µs an index entry walked, ~12 µs a row read).
- * At 100,000 cases a search with filters beside its text (open + urgent + "暖气") went from
- * ~120 to ~50 ms p95, a broad term alone ("停水", 2,300 cases) from ~110 to ~80 ms: most of
- * what remains is reading the term's candidate keys and walking as many index entries.
- */
-export interface SearchTuning {
-  walkAbove: number;
-  walkStepsPerCandidate: number;
-}
-export const SEARCH_TUNING: SearchTuning = { walkAbove: 200, walkStepsPerCandidate: 2 };
 
 type EqField = 'status' | 'urgency' | 'nature' | 'category' | 'ownerId';
 const COMPOUND: Record<EqField, SortKey[]> = {
@@ -112,117 +91,6 @@ function sortBounds(filter: ListFilter, sort: ListSort, cursor: PageCursor | nul
     else lo = cursor.value > lo ? cursor.value : lo;
   }
   return [lo, hi];
-}
-
-type Wanted = ReturnType<typeof queryTerms>;
-
-/**
- * The page of `candidates` that pass the filter, walking the keys of the sort index the plain
- * list would use (choosePlan) in the page's order; null when the walk passes `budget` index
- * entries first. Rows are read only for candidates met on the way, a page's worth at a time.
- */
-async function pageAlongIndex(
-  db: RelayDb,
-  filter: ListFilter,
-  sort: ListSort,
-  limit: number,
-  cursor: PageCursor | null,
-  candidates: ReadonlySet<string>,
-  wanted: Wanted,
-  budget: number,
-): Promise<StoredCase[] | null> {
-  const plan = choosePlan(filter, sort);
-  const [lo, hi] = sortBounds(filter, sort, cursor);
-  if (lo > hi) return [];
-  const v = plan.field ? (filter[plan.field] as string) : null;
-  const range = v !== null ? db.keyRange.bound([v, lo], [v, hi]) : db.keyRange.bound(lo, hi);
-  return db.transaction('r', db.cases, async (tx) => {
-    // a key cursor: index keys and primary keys only, no case rows
-    const request = tx.idbtrans.objectStore('cases').index(plan.index).openKeyCursor(range, sort.dir === 'desc' ? 'prev' : 'next');
-    let steps = 0;
-    let exhausted = false;
-    /**
-     * The next `need` candidates along the index, stepping the cursor in its own callbacks (no
-     * promise a step); the cursor stays on the last one met. Null when the budget runs out.
-     */
-    const meet = (need: number, resume: boolean) =>
-      new Promise<string[] | null>((resolve, reject) => {
-        const met: string[] = [];
-        request.onerror = () => reject(request.error ?? new Error('the index walk failed'));
-        request.onsuccess = () => {
-          const at = request.result;
-          if (!at) {
-            exhausted = true;
-            resolve(met);
-            return;
-          }
-          const key = at.primaryKey as string;
-          if (candidates.has(key)) met.push(key);
-          if (met.length >= need) resolve(met);
-          else if (++steps > budget) resolve(null);
-          else at.continue();
-        };
-        if (resume) request.result!.continue();
-      });
-    const rows: StoredCase[] = [];
-    for (let resume = false; !exhausted && rows.length <= limit; resume = true) {
-      const met = await meet(limit + 1 - rows.length, resume);
-      if (met === null) return null;
-      for (const row of await getMany(tx, db.cases, met)) {
-        if (row && termsMatch(row.terms, wanted) && rowMatches(row, filter, plan.field) && afterCursor(row, sort, cursor)) rows.push(row);
-      }
-    }
-    return rows;
-  });
-}
-
-async function pageBySearch(
-  db: RelayDb,
-  filter: ListFilter,
-  sort: ListSort,
-  limit: number,
-  cursor: PageCursor | null,
-  tuning: SearchTuning,
-): Promise<ListPage | null> {
-  const wanted = queryTerms(filter.search ?? '');
-  if (wanted.length === 0) return null;
-  // the candidate set from the rarest-looking (longest) term
-  const first = [...wanted].sort((a, b) => Number(a.prefix) - Number(b.prefix) || b.term.length - a.term.length)[0]!;
-  // one getAllKeys request on the multi-entry index (Dexie's primaryKeys walks a cursor here)
-  const range = first.prefix ? db.keyRange.bound(first.term, `${first.term}\uffff`) : db.keyRange.only(first.term);
-  const keys = await db.transaction('r', db.caseTerms, (tx) =>
-    answer(tx.idbtrans.objectStore('caseTerms').index('terms').getAllKeys(range, MAX_SEARCH_CANDIDATES + 1) as IDBRequest<string[]>),
-  );
-  // the limit counts index entries, not cases: one case can hold several terms with the same
-  // prefix, so a cut-off list of entries may miss cases even when it has few distinct ones
-  if (keys.length > MAX_SEARCH_CANDIDATES) return null;
-  const unique = [...new Set(keys)];
-  if (unique.length > tuning.walkAbove) {
-    const along = await pageAlongIndex(db, filter, sort, limit, cursor, new Set(unique), wanted, unique.length * tuning.walkStepsPerCandidate);
-    if (along) {
-      const page = along.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        rows: page,
-        next: along.length > limit && last ? { value: last[sort.key], id: last.id } : null,
-        plan: `terms:${first.term} along ${choosePlan(filter, sort).index}`,
-      };
-    }
-  }
-  const rows = (await db.cases.bulkGet(unique)).filter((r): r is StoredCase => Boolean(r));
-  const matching = rows
-    .filter((r) => termsMatch(r.terms, wanted) && rowMatches(r, filter, null) && afterCursor(r, sort, cursor))
-    .sort((a, b) => {
-      const c = a[sort.key] < b[sort.key] ? -1 : a[sort.key] > b[sort.key] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-      return sort.dir === 'desc' ? -c : c;
-    });
-  const page = matching.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    next: matching.length > limit && last ? { value: last[sort.key], id: last.id } : null,
-    plan: `terms:${first.term}`,
-  };
 }
 
 /** How many times a page proposed by the in-memory search is asked again after a stale entry. */
@@ -281,20 +149,13 @@ export async function queryCasePage(
   sort: ListSort,
   limit = 50,
   cursor: PageCursor | null = null,
-  tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<ListPage> {
-  // while the cases held before v4 still wait for their terms (terms-index.ts backfillTerms),
-  // search checks the terms in the case rows along the sort index instead: slower, complete
-  const memory = filter.search && filter.search.trim() ? memorySearchOf(db) : null;
-  if (memory) {
-    const fromMemory = await pageByMemory(db, memory, filter, sort, limit, cursor);
+  const wanted = filter.search ? queryTerms(filter.search) : [];
+  if (wanted.length > 0) {
+    const memory = await memorySearchWhenReady(db);
+    const fromMemory = memory ? await pageByMemory(db, memory, filter, sort, limit, cursor) : null;
     if (fromMemory) return fromMemory;
   }
-  if (filter.search && filter.search.trim() && (await termsIndexComplete(db))) {
-    const viaTerms = await pageBySearch(db, filter, sort, limit, cursor, tuning);
-    if (viaTerms) return viaTerms;
-  }
-  const wanted = filter.search ? queryTerms(filter.search) : [];
   const plan = choosePlan(filter, sort);
   const [lo, hi] = sortBounds(filter, sort, cursor);
   let coll: Collection<StoredCase, string>;

@@ -65,28 +65,38 @@ async function fill(db: RelayDb, index: MemorySearchIndex, isCurrent: () => bool
   }
 }
 
+interface Source {
+  state: MemorySearchState;
+  /** settles when the fill under way (or the first, once started) is done or has stopped */
+  filling: Promise<void>;
+  /** start the first fill now instead of after its delay */
+  startNow: () => void;
+  stop: (why: string) => void;
+}
+
+const sources = new WeakMap<RelayDb, Source>();
+
 /**
  * Start following and, after `fillAfterMs` (default at once), filling the in-memory search of an
  * open database (once; later calls return its state as it is). Resolves when it is filled, or
  * has stopped; never rejects.
  */
 export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number } = {}): Promise<MemorySearchState> {
-  const held = states.get(db);
-  if (held) return Promise.resolve(held);
+  const held = sources.get(db);
+  if (held) return held.filling.then(() => held.state);
   const feed = caseWriteFeedOf(db);
   const state: MemorySearchState = { ready: null, loadMs: null, failed: null };
   states.set(db, state);
-  if (!feed) {
-    state.failed = 'no case-write feed on this database';
-    return Promise.resolve(state);
-  }
   let index = new MemorySearchIndex();
   let generation = 0;
   let t0 = 0;
+  let unlisten = () => {};
+  let unlistenElsewhere = () => {};
 
   const stop = (why: string) => {
+    generation++;
     state.ready = null;
-    state.failed = why;
+    state.failed ??= why;
     unlisten();
     unlistenElsewhere();
   };
@@ -99,21 +109,36 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
     await fill(db, fresh, () => mine === generation && !state.failed);
     if (mine === generation && !state.failed) state.ready = fresh;
   };
+  const failed = (error: unknown) => {
+    // a closed database is no failure to report (tests close theirs; a reset closes it)
+    if (db.isOpen()) console.warn('in-memory search could not be filled (search reads the case rows instead):', error);
+    stop(String((error as Error)?.message ?? error));
+  };
 
-  const unlisten = feed.listen((writes: CaseWrites) => {
-    if (writes.reset) {
-      void refill().catch((error: unknown) => stop(String((error as Error)?.message ?? error)));
-      return;
-    }
+  let release: () => void = () => {};
+  const delayed = new Promise<void>((resolve) => (release = resolve));
+  const source: Source = {
+    state,
+    filling: Promise.resolve(),
+    startNow: () => release(),
+    stop,
+  };
+  sources.set(db, source);
+  if (!feed) {
+    stop('no case-write feed on this database');
+    return Promise.resolve(state);
+  }
+  const again = () => {
+    source.filling = refill().catch(failed);
+  };
+
+  unlisten = feed.listen((writes: CaseWrites) => {
+    if (writes.reset) return again();
     for (const row of writes.puts) index.put(row);
     for (const id of writes.deletes) index.remove(id);
   });
-
-  const unlistenElsewhere = feed.listenElsewhere((writes: CaseWritesElsewhere) => {
-    if (writes.reset) {
-      void refill().catch((error: unknown) => stop(String((error as Error)?.message ?? error)));
-      return;
-    }
+  unlistenElsewhere = feed.listenElsewhere((writes: CaseWritesElsewhere) => {
+    if (writes.reset) return again();
     const target = index;
     void db.cases
       .bulkGet(writes.ids)
@@ -122,25 +147,48 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
       })
       .catch((error: unknown) => stop(`rows changed elsewhere could not be read: ${String((error as Error)?.message ?? error)}`));
   });
-
   db.on('close', () => stop('the database closed'));
 
   const wait = options.fillAfterMs ?? 0;
-  const first = () => {
-    t0 = performance.now();
-    return refill();
-  };
-  const started = wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(first) : first();
-  return started.then(
-    () => {
-      if (state.ready) state.loadMs = performance.now() - t0;
-      return state;
-    },
-    (error: unknown) => {
-      // a closed database is no failure to report (tests close theirs; a reset closes it)
-      if (db.isOpen()) console.warn('in-memory search could not be filled (search goes on through IndexedDB):', error);
-      stop(String((error as Error)?.message ?? error));
-      return state;
-    },
-  );
+  if (wait > 0) setTimeout(release, wait);
+  else release();
+  source.filling = delayed
+    .then(() => {
+      if (state.failed) return;
+      t0 = performance.now();
+      return refill().then(() => {
+        if (state.ready) state.loadMs = performance.now() - t0;
+      });
+    })
+    .catch(failed);
+  return source.filling.then(() => state);
+}
+
+/**
+ * The in-memory search of a database once it is filled, for a search asked now: when it is
+ * still waiting for its delay it starts at once, when it is filling this waits for it, and
+ * when it was never started it is started. Null when it has stopped (the caller searches the
+ * case rows instead).
+ */
+export async function memorySearchWhenReady(db: RelayDb): Promise<MemorySearchIndex | null> {
+  let source = sources.get(db);
+  if (!source) {
+    void startMemorySearch(db);
+    source = sources.get(db)!;
+  }
+  for (let i = 0; i < 3 && !source.state.ready && !source.state.failed; i++) {
+    source.startNow();
+    await source.filling;
+  }
+  return source.state.ready;
+}
+
+/** Stop following and drop the in-memory search of a database (search then reads the case rows). */
+export function stopMemorySearch(db: RelayDb, why: string): void {
+  const source = sources.get(db);
+  if (source) return source.stop(why);
+  // never started: it stays stopped
+  const state: MemorySearchState = { ready: null, loadMs: null, failed: why };
+  states.set(db, state);
+  sources.set(db, { state, filling: Promise.resolve(), startNow: () => {}, stop: () => {} });
 }

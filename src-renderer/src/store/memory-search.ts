@@ -207,6 +207,17 @@ export class MemorySearchIndex {
     this.liveCount--;
   }
 
+  /** The cases holding exactly this term (e.g. a whole phone number), at most `limit`. */
+  withTerm(term: string, limit: number): string[] {
+    const p = this.postings.get(term);
+    const out: string[] = [];
+    if (p === undefined) return out;
+    this.eachDoc(p, (doc) => {
+      if (out.length < limit && this.alive[doc]) out.push(this.ids[doc]!);
+    });
+    return out;
+  }
+
   /** Whether the index holds this case. */
   has(id: string): boolean {
     const doc = this.docOf.get(id);

@@ -7,7 +7,6 @@
  */
 import type { RelayDb } from './db';
 import { FILL_AFTER_MS, startMemorySearch } from './memory-search-source';
-import { backfillTerms, indexPendingTerms } from './terms-index';
 
 export type OpenFailureKind = 'blocked' | 'corrupt' | 'tooNew' | 'quota' | 'unknown';
 
@@ -62,15 +61,9 @@ export async function openDb(db: RelayDb, blockedAfterMs = 3000): Promise<RelayD
   } catch (error) {
     throw classifyOpenError(error);
   }
-  // search terms a crash or power cut kept from being indexed after their save (derived data:
-  // a failure here is reported and left for the next save or open, the desk opens regardless)
-  await indexPendingTerms(db).catch((error: unknown) => console.warn('search terms could not be caught up at open:', error));
-  // the in-memory search, filled in the background (search goes through IndexedDB until then)
+  // the in-memory search, filled in the background once the desk's first screen has its data
+  // (a search asked before then starts it at once and waits for it: list-query.ts)
   void startMemorySearch(db, { fillAfterMs: FILL_AFTER_MS });
-  // the terms of cases held before v4, in the background (search stays complete meanwhile)
-  void backfillTerms(db).catch((error: unknown) => {
-    if (db.isOpen()) console.warn('search terms backfill stopped (goes on at the next open):', error);
-  });
   return db;
 }
 

@@ -19,15 +19,11 @@ import {
   type Station,
 } from '../../../src-common/domain';
 import { CounterDelta, COUNTER } from './counters';
-import { TERMS_INDEXED_TO_KEY, type RelayDb, type SettingRow, type StoredEvent } from './db';
+import type { RelayDb, SettingRow, StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
 import { CURSOR_KEY, cursorOf } from './pull-cursor';
-import { caseTermsOf, scheduleTermsIndexing, termsWatermark, type TermsJob } from './terms-index';
 import { getAll, getMany, heldKeys } from './read-at-once';
 import { putAll } from './write-and-commit';
-
-/** how long after a save its search terms wait for the desk to pause (see terms-index.ts) */
-const TERMS_AFTER_SAVE_MS = 100;
 
 const SEQ_KEY = 'station:seq';
 const LSEQ_KEY = 'local:lseq';
@@ -60,19 +56,16 @@ const numberOf = (row: SettingRow | undefined): number => (typeof row?.value ===
 /**
  * The transaction makes two round trips to IndexedDB: every read first, at once (settings,
  * case rows, counters, and whether the new event ids are free), then every write, at once,
- * followed by the commit without waiting for the writes' answers (write-and-commit.ts). The
- * search terms of created cases are written after it commits (terms-index.ts).
+ * followed by the commit without waiting for the writes' answers (write-and-commit.ts). Search
+ * reads the case rows' terms through the in-memory index (memory-search.ts), which hears of
+ * the commit (case-write-feed.ts): nothing more is written for it.
  */
 export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: readonly Command[]): Promise<RelayEvent[]> {
   if (commands.length === 0) return [];
   const now = ctx.now ?? (() => new Date());
-  const creates = commands.some((c) => c.type === 'case.created');
   // inside a caller's transaction (demo-fill.ts), whose commit is not known here
   const nested = Dexie.currentTransaction !== null;
-  // a recording that creates no case moves the terms watermark itself (see below); one that
-  // does leaves it to the follow-up, and does not touch termsState, so never waits for one
-  const tables = [db.events, db.cases, db.outbox, db.settings, db.counters, ...(creates ? [] : [db.termsState])];
-  const result = await db.transaction('rw', tables, async (tx) => {
+  return db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async (tx) => {
     // one reading of the clock per command, in order, then one for the outbox (demo-fill.ts relies on it)
     const ats = commands.map(() => now());
     const ids = ats.map((at) => ulid(at.getTime()));
@@ -82,12 +75,11 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     const settingKeys = [SEQ_KEY, LSEQ_KEY, ...caseNoKeys];
     const counters = new CounterDelta();
     // all at once, past Dexie (read-at-once.ts)
-    const [settingRows, caseRows, counterRows, watermarkRows, heldEvents, heldOutbox] = await Promise.all([
+    const [settingRows, caseRows, counterRows, heldEvents, heldOutbox] = await Promise.all([
       // with what this desk knew when it acted (the pull cursor): the hub judges the events by it
       getMany(tx, db.settings, [...settingKeys, CURSOR_KEY]),
       getMany(tx, db.cases, caseIds),
       getAll(tx, db.counters),
-      creates ? [] : getMany(tx, db.termsState, [TERMS_INDEXED_TO_KEY]),
       // the writes are puts (see write-and-commit.ts): new rows must not overwrite held ones
       heldKeys(tx, db.events, ids, db.keyRange),
       heldKeys(tx, db.outbox, ids, db.keyRange),
@@ -139,11 +131,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
     ];
     for (const [caseId, state] of after) counters.caseChanged(before.get(caseId), state);
     counters.add(COUNTER.outbox, stored.length);
-    // no case created and nothing waiting to be indexed: the search terms stay caught up
-    const watermark = !creates && termsWatermark(watermarkRows[0]) === firstLseq - 1 ? [{ key: TERMS_INDEXED_TO_KEY, value: lastLseq }] : [];
     // everything handed back is made before the writes: after the commit is asked, nothing may throw
-    const createdIds = new Set(stored.filter((e) => e.type === 'case.created').map((e) => e.caseId));
-    const job: TermsJob = { firstLseq, lastLseq, rows: rows.filter((r) => createdIds.has(r.id)).map(caseTermsOf) };
     const events = stored.map(({ hubSeq: _h, lseq: _l, ...event }) => event as RelayEvent);
     await putAll(
       tx,
@@ -153,22 +141,12 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
         { table: db.outbox, rows: stored.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt, basis })) },
         { table: db.cases, rows },
         { table: db.counters, rows: counters.rows() },
-        { table: db.termsState, rows: watermark },
       ],
       // nested, the caller's transaction goes on: it commits
       { commit: !nested },
     );
-    return { events, job };
+    return events;
   });
-  // nested, the follow-up must not run before the caller's transaction commits (or if it
-  // aborts): a catch-up from the events, which IndexedDB starts only after that transaction.
-  // Otherwise the terms are written once the desk pauses for TERMS_AFTER_SAVE_MS: an intake
-  // followed at once by another action (a note, a hand-over) does not wait behind them
-  if (creates) {
-    if (nested) scheduleTermsIndexing(db);
-    else scheduleTermsIndexing(db, result.job, TERMS_AFTER_SAVE_MS);
-  }
-  return result.events;
 }
 
 /** The next case number of this station for the given day; call inside or outside a transaction. */

@@ -58,7 +58,6 @@ export async function refoldCases(db: RelayDb, caseIds: Iterable<string>): Promi
     rows.push(toStoredCase(state, foldTipOf(events)));
   }
   await db.cases.bulkPut(rows);
-  // (its caseTerms row may stay: search reads the case rows, and finds none for it)
   if (gone.length > 0) await db.cases.bulkDelete(gone);
   await counters.apply(db);
   return rows.length;

@@ -123,7 +123,7 @@ describe('hubAcks', () => {
 });
 
 describe('schema v5', () => {
-  it('a version 3 store opens as version 5, its numbered events as they were, with an empty hubAcks', async () => {
+  it('a version 3 store opens as the current version (v5 and on), its numbered events as they were, with an empty hubAcks', async () => {
     const factory = new IDBFactory();
     // the shipped layout up to version 3, written by an earlier build
     const old = new Dexie('desk-v3', { indexedDB: factory, IDBKeyRange });
@@ -138,7 +138,7 @@ describe('schema v5', () => {
     const d = new RelayDb('desk-v3', { indexedDB: factory, IDBKeyRange });
     opened.push(d);
     await d.open();
-    expect(d.verno).toBe(5);
+    expect(d.verno).toBeGreaterThanOrEqual(5);
     expect(await d.hubAcks.count()).toBe(0);
     expect((await readAllEvents(d)).map((e) => e.hubSeq)).toEqual([1, 2, 3]);
     expect(await countSequenced(d)).toBe(3);

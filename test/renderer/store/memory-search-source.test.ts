@@ -1,8 +1,8 @@
 /**
  * The in-memory search as the desk runs it: filled from the case rows, then kept current by
  * every path that writes them. Each test compares the list's search pages through memory with
- * the same pages through IndexedDB alone (a second connection to the same database, whose
- * in-memory search is never started), across every sort.
+ * the same pages found by walking the case rows (a second connection to the same database,
+ * whose in-memory search is stopped), across every sort.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,10 +11,9 @@ import { applyExternalEvents } from '../../../src-renderer/src/store/apply-exter
 import { exportBackup, importBackup } from '../../../src-renderer/src/store/backup';
 import { RelayDb, type StoredCase } from '../../../src-renderer/src/store/db';
 import { queryCasePage, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
-import { memorySearchOf, memorySearchState, startMemorySearch } from '../../../src-renderer/src/store/memory-search-source';
+import { memorySearchOf, memorySearchState, startMemorySearch, stopMemorySearch } from '../../../src-renderer/src/store/memory-search-source';
 import { recordCommands } from '../../../src-renderer/src/store/record';
 import { refoldCases } from '../../../src-renderer/src/store/refold';
-import { termsIndexingIdle } from '../../../src-renderer/src/store/terms-index';
 import { CaseScript, createdPayload, H12345, P110, stationOf, T0, TO_HOTLINE } from '../../domain/fixtures';
 import { steppingClock } from './helpers';
 
@@ -26,6 +25,7 @@ function pair(): { db: RelayDb; idbOnly: RelayDb; factory: IDBFactory; name: str
   const name = `memory-search-${++counter}`;
   const db = new RelayDb(name, { indexedDB: factory, IDBKeyRange });
   const idbOnly = new RelayDb(name, { indexedDB: factory, IDBKeyRange });
+  stopMemorySearch(idbOnly, 'this connection searches the case rows');
   opened.push(db, idbOnly);
   return { db, idbOnly, factory, name };
 }
@@ -89,8 +89,6 @@ async function pageThrough(db: RelayDb, filter: ListFilter, sort: ListSort, limi
 /** Every search, every sort, pages of 4: memory answers, and answers as IndexedDB does. */
 async function expectSameAnswers(db: RelayDb, idbOnly: RelayDb): Promise<number> {
   expect(memorySearchOf(db), 'the in-memory search is filled').not.toBeNull();
-  // the IndexedDB path finds a case once its terms are written, just after its save or pull
-  await termsIndexingIdle(db);
   let found = 0;
   for (const filter of SEARCHES) {
     for (const sort of SORTS) {
@@ -135,21 +133,32 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 }
 
 describe('the in-memory search', () => {
-  it('searches through IndexedDB until it is filled, then through memory, with the same answers', async () => {
+  it('a search asked while the fill waits for its delay starts it at once, waits for it, and answers as the rows do', async () => {
     const { db, idbOnly } = pair();
     await applyExternalEvents(db, Array.from({ length: 60 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));
-    await termsIndexingIdle(db);
-    const before = await queryCasePage(db, { search: '停水' }, SORTS[0]!, 50);
-    expect(before.rows.length).toBeGreaterThan(5);
-    expect(before.plan.startsWith('terms:')).toBe(true);
-    const state = await startMemorySearch(db);
+    const started = startMemorySearch(db, { fillAfterMs: 60_000 });
+    expect(memorySearchOf(db)).toBeNull();
+    const page = await queryCasePage(db, { search: '停水' }, SORTS[0]!, 50);
+    expect(page.plan).toBe('memory:停水');
+    const state = await started;
     expect(state.failed).toBeNull();
     expect(state.ready?.size).toBe(60);
     expect(state.loadMs).toBeGreaterThanOrEqual(0);
-    const after = await queryCasePage(db, { search: '停水' }, SORTS[0]!, 50);
-    expect(after.plan).toBe('memory:停水');
-    expect(after.rows.map((r) => r.id)).toEqual(before.rows.map((r) => r.id));
+    const walked = await queryCasePage(idbOnly, { search: '停水' }, SORTS[0]!, 50);
+    expect(walked.plan).toBe(SORTS[0]!.key);
+    expect(page.rows.length).toBeGreaterThan(5);
+    expect(page.rows.map((r) => r.id)).toEqual(walked.rows.map((r) => r.id));
     expect(await expectSameAnswers(db, idbOnly)).toBeGreaterThan(100);
+  });
+
+  it('a search on a database whose in-memory search was never started starts it', async () => {
+    const { db } = pair();
+    await applyExternalEvents(db, caseEvents(3).map((event) => ({ event })));
+    expect(memorySearchState(db)).toBeUndefined();
+    const page = await queryCasePage(db, { search: '1391234' }, SORTS[0]!, 50);
+    expect(page.plan).toBe('memory:1391234');
+    expect(page.rows).toHaveLength(1);
+    expect(memorySearchState(db)?.ready?.size).toBe(1);
   });
 
   it('fills in pages: more cases than one page are all found', async () => {
@@ -159,7 +168,6 @@ describe('the in-memory search', () => {
     expect(state.ready?.size).toBe(1300);
     const all = await pageThrough(db, { search: '139' }, { key: 'receivedAt', dir: 'asc' }, 500);
     expect(all.ids).toHaveLength(1300);
-    await termsIndexingIdle(db);
     expect(all.ids).toEqual((await pageThrough(idbOnly, { search: '139' }, { key: 'receivedAt', dir: 'asc' }, 500)).ids);
   }, 60_000);
 
@@ -269,7 +277,7 @@ describe('the in-memory search', () => {
     expect(page.rows.map((r) => r.id)).toEqual([created!.caseId]);
   });
 
-  it('reports why it stopped when the database closes while filling, and the list still answers elsewhere', async () => {
+  it('reports why it stopped when the database closes while filling', async () => {
     const { db } = pair();
     await applyExternalEvents(db, Array.from({ length: 30 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));
     const filling = startMemorySearch(db, { fillAfterMs: 20 });

@@ -3,8 +3,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { foldCase, type RelayEvent } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
-import { RelayDb, TERMS_BACKFILL_KEY, TERMS_INDEXED_TO_KEY } from '../../../src-renderer/src/store/db';
-import { backfillTerms, termsIndexComplete, termsIndexingIdle } from '../../../src-renderer/src/store/terms-index';
+import { RelayDb } from '../../../src-renderer/src/store/db';
 import { classifyOpenError, OpenFailure, openDb, rescueRead } from '../../../src-renderer/src/store/open-db';
 import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { queryCasePage } from '../../../src-renderer/src/store/list-query';
@@ -191,15 +190,15 @@ describe('a database written by an earlier build opens and keeps its data', () =
     expect(await db.events.count()).toBe(9);
     expect(await db.events.where('caseId').equals(seeded.caseId).count()).toBe(9);
     expect((await db.cases.where('[status+updatedAt]').between(['closed', ''], ['closed', '\uffff']).toArray()).map((c) => c.id)).toEqual([seeded.caseId]);
-    // the search terms move to their own store (v4), under the same multi-entry index
-    await backfillTerms(db);
-    expect(await db.caseTerms.where('terms').equals('停水').primaryKeys()).toEqual([seeded.caseId]);
+    // the search terms stay in the case row, read by the in-memory search (no index since v4, no store since v6)
+    expect((await queryCasePage(db, { search: '停水' }, { key: 'updatedAt', dir: 'desc' })).rows.map((r) => r.id)).toEqual([seeded.caseId]);
     expect(db.cases.schema.indexes.map((i) => i.name)).not.toContain('terms');
+    expect(db.tables.map((t) => t.name)).not.toEqual(expect.arrayContaining(['caseTerms']));
     db.close();
   });
 });
 
-describe('a v3 database with cases opens as v4', () => {
+describe('a v3 database with cases opens as the current version', () => {
   /** the schema of versions 1–3 exactly as shipped */
   const CASES_V1 =
     'id, caseNo, updatedAt, receivedAt, dueKey, department, [status+updatedAt], [status+receivedAt], [status+dueKey], [urgency+updatedAt], [urgency+receivedAt], [nature+updatedAt], [nature+receivedAt], [category+updatedAt], [category+receivedAt], [ownerId+updatedAt], [ownerId+receivedAt], *terms';
@@ -212,7 +211,7 @@ describe('a v3 database with cases opens as v4', () => {
     }
   }
 
-  it("moves every case's search terms to their own store, keeps everything else, and goes on working", async () => {
+  it('keeps everything recorded, drops only the derived search-terms store (v4 made it, v6 removes it), and goes on working', async () => {
     const factory = new IDBFactory();
     const scripts = Array.from({ length: 5 }, (_, i) => fullLifecycle(T0 + i * 3_600_000));
     const events = scripts.flatMap((s) => s.events).map((e, i) => ({ ...e, hubSeq: i + 1, lseq: i + 1 }));
@@ -226,46 +225,30 @@ describe('a v3 database with cases opens as v4', () => {
     expect(old.verno).toBe(3);
     old.close();
 
-    // opened without openDb, so the background backfill does not start on its own
     const db = new RelayDb('v3-desk', { indexedDB: factory, IDBKeyRange });
     await db.open();
     expect(db.verno).toBe(CURRENT);
-    expect(CURRENT).toBe(5); // v4 (search terms) and v5 (hub acknowledgements) both ran
+    expect(CURRENT).toBe(6); // v4 (search terms moved), v5 (hub acknowledgements), v6 (search terms store gone) all ran
     // recorded data untouched
     expect(await db.events.orderBy('lseq').toArray()).toEqual(events);
     expect(await db.cases.toArray()).toEqual([...rows].sort((a, b) => (a.id < b.id ? -1 : 1)));
     expect(await db.counters.get('cases:total')).toEqual({ key: 'cases:total', n: 5 });
     expect(db.cases.schema.indexes.map((i) => i.name)).not.toEqual(expect.arrayContaining(['terms']));
-    // before the backfill: no terms copied yet, and search still finds every case (from the rows)
-    expect(await db.caseTerms.count()).toBe(0);
-    expect(await termsIndexComplete(db)).toBe(false);
+    const stores = Array.from(db.backendDB().objectStoreNames);
+    expect(stores).not.toContain('caseTerms');
+    expect(stores).not.toContain('termsState');
+    expect(stores).toEqual(expect.arrayContaining(['events', 'cases', 'outbox', 'settings', 'counters', 'rejected', 'alerts', 'hubAcks']));
+    // search finds every case from the terms in their rows
     const everyCase = new Set(scripts.map((s) => s.caseId));
-    const early = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });
-    expect(early.plan).toBe('[status+updatedAt]');
-    expect(new Set(early.rows.map((r) => r.id))).toEqual(everyCase);
-    // the backfill goes on from the place it reached (here: after the third case)
-    const sortedIds = [...everyCase].sort();
-    await db.termsState.put({ key: TERMS_BACKFILL_KEY, value: sortedIds[2]! });
-    await backfillTerms(db);
-    expect((await db.caseTerms.toCollection().primaryKeys()).sort()).toEqual(sortedIds.slice(3));
-    expect(await termsIndexComplete(db)).toBe(true);
-    // from the start, it copies every case's terms
-    await db.termsState.put({ key: TERMS_BACKFILL_KEY, value: '' });
-    await backfillTerms(db);
-    expect(await db.caseTerms.count()).toBe(5);
-    for (const row of rows) expect(await db.caseTerms.get(row.id)).toEqual({ caseId: row.id, terms: row.terms });
-    expect(await db.termsState.get(TERMS_BACKFILL_KEY)).toBeUndefined();
-    expect((await db.termsState.get(TERMS_INDEXED_TO_KEY))?.value).toBe(events.length);
     const found = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });
-    expect(found.plan).toBe('terms:停水');
+    expect(found.plan).toBe('memory:停水');
     expect(new Set(found.rows.map((r) => r.id))).toEqual(everyCase);
 
-    // a new intake is searchable once indexed; a pulled event on an old case folds it right
+    // a new intake is searchable at once; a pulled event on an old case folds it right
     const desk = stationOf(P110, 'police110');
     const [created] = await recordCommands(db, { station: desk }, [
       { caseId: 'NEWCASE0000000000000000001', type: 'case.created', payload: createdPayload(P110, 'police110', { caseNo: '20260302-p110-lanshan-0099', description: '井盖丢失' }) },
     ]);
-    await termsIndexingIdle(db);
     expect((await queryCasePage(db, { search: '井盖' }, { key: 'updatedAt', dir: 'desc' })).rows.map((r) => r.id)).toEqual([created!.caseId]);
     const reopen = scripts[1]!.add(H12345, 'case.reopened', { reason: '来电人反映再次停水' }, 300);
     await applyExternalEvents(db, [{ event: reopen, hubSeq: events.length + 10 }]);

@@ -404,6 +404,32 @@ const api = {
     return { pages: out, memory: { loadMs: memory.loadMs, failed: memory.failed, cases: index?.size ?? 0, terms: index?.termCount ?? 0, pageHeapMb: heapAfter } };
   },
 
+  /**
+   * For the end-to-end tests (test/e2e/memory-search.spec.ts), in a database of its own: each of
+   * `saves` cases is searched for right after its save returns. Found every time only if the
+   * in-memory search hears of a commit before the code awaiting it goes on (case-write-feed.ts).
+   */
+  async searchRightAfterSave(options: { saves: number }) {
+    const name = `relay-check-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const db = new RelayDb(name);
+    try {
+      await db.open();
+      const state = await startMemorySearch(db);
+      const out: Array<{ found: boolean; first: boolean; plan: string }> = [];
+      for (let i = 0; i < options.saves; i++) {
+        const now = new Date();
+        const draft = { ...benchDraft(now), description: `窨井盖缺失，行人有坠落危险（核对 ${i}）` };
+        const [created] = await recordCommands(db, { station: BENCH_STATION }, intakeCommands(draft, BENCH_STATION, AUTO_CASE_NO, now));
+        const page = await queryCasePage(db, { search: '窨井' }, { key: 'updatedAt', dir: 'desc' }, 50);
+        out.push({ found: page.rows.some((r) => r.id === created!.caseId), first: page.rows[0]?.id === created!.caseId, plan: page.plan });
+      }
+      return { filled: state.ready !== null, results: out };
+    } finally {
+      db.close();
+      await deleteDatabase(name);
+    }
+  },
+
   /** Cases held in the app's database (to reuse a kept profile). */
   async caseCount(): Promise<number> {
     return appDb().cases.count();

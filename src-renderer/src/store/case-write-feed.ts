@@ -8,6 +8,13 @@
  * transaction has committed (its 'complete' event), so an aborted write is never seen; the
  * rows of one transaction arrive together, the last write of a case winning.
  *
+ * The announcement comes before anything awaiting the transaction goes on: the feed listens to
+ * 'complete' from the moment a read-write transaction on the cases is created (the middleware's
+ * transaction()), before Dexie sets its own oncomplete, which resolves the transaction's
+ * promise. (In Chromium the page runs its microtasks between two listeners of one event: a
+ * listener added later would let the code after `await save()` search an index that has not
+ * heard of the save yet.)
+ *
  * Other windows of the same database (two tabs of the browser edition) hear the ids of the
  * cases changed over a BroadcastChannel and read those rows again themselves.
  */
@@ -109,6 +116,11 @@ export class CaseWriteFeed {
     return batch;
   }
 
+  /** Listen to a read-write transaction's commit from its creation (see above). */
+  prepare(tx: IDBTransaction): void {
+    this.batchOf(tx);
+  }
+
   /** Rows put and ids deleted in a transaction: announced when it commits. */
   written(tx: IDBTransaction, puts: readonly SearchableCase[], deletes: readonly string[]): void {
     if (puts.length === 0 && deletes.length === 0) return;
@@ -123,6 +135,7 @@ export class CaseWriteFeed {
   }
 
   private committed(batch: Pending): void {
+    if (batch.rows.size === 0 && !batch.reset) return;
     const writes: CaseWrites = { puts: [], deletes: [], reset: batch.reset };
     for (const [id, row] of batch.rows) {
       if (row) writes.puts.push(row);
@@ -167,17 +180,29 @@ export function installCaseWriteFeed(db: Dexie, table: string, channelName: stri
     create(down) {
       return {
         ...down,
+        transaction(stores, mode, options) {
+          const tx = down.transaction(stores, mode, options);
+          // the IndexedDB core's transaction is the IDBTransaction itself
+          if (mode === 'readwrite' && stores.includes(table)) feed.prepare(tx as unknown as IDBTransaction);
+          return tx;
+        },
         table(name: string): DBCoreTable {
           const inner = down.table(name);
           if (name !== table) return inner;
           return {
             ...inner,
             mutate(req: DBCoreMutateRequest) {
+              // recorded once IndexedDB has taken the writes, without those it refused (a bulk
+              // write whose failures the caller catches goes on; the refused rows were not
+              // written). Note: a putAll issued in the same transaction while this write is still
+              // pending would be recorded before it, though IndexedDB applies it after; no caller
+              // mixes the two on the cases within one transaction.
               return inner.mutate(req).then((result) => {
-                // the IndexedDB core's transaction is the IDBTransaction itself
                 const tx = req.trans as unknown as IDBTransaction;
-                if (req.type === 'put' || req.type === 'add') feed.written(tx, req.values as SearchableCase[], []);
-                else if (req.type === 'delete') feed.written(tx, [], req.keys as string[]);
+                const refused = result.numFailures > 0 ? new Set(Object.keys(result.failures).map(Number)) : null;
+                const kept = <T,>(items: readonly T[]) => (refused ? items.filter((_, i) => !refused.has(i)) : items);
+                if (req.type === 'put' || req.type === 'add') feed.written(tx, kept(req.values as SearchableCase[]), []);
+                else if (req.type === 'delete') feed.written(tx, [], kept(req.keys as string[]));
                 else feed.cleared(tx);
                 return result;
               });

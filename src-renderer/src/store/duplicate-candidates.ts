@@ -1,7 +1,8 @@
 /**
  * Cases that might be the same matter as a new call: the same phone (a search term, through
- * the in-memory search; right after the desk opens this waits for it to be filled) and the
- * same category received recently (an index).
+ * the in-memory search; right after the desk opens this waits for it to be filled; were it
+ * stopped, the cases received in the phone window are read instead) and the same category
+ * received recently (an index).
  */
 import { DUPLICATE_PHONE_WINDOW_MS, DUPLICATE_WINDOW_MS, findLikelyDuplicates, normalizePhone, type DuplicateMatch, type DuplicateProbe } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
@@ -12,9 +13,12 @@ export async function likelyDuplicates(db: RelayDb, probe: DuplicateProbe, now: 
   const phone = normalizePhone(probe.callerPhone);
   if (phone.length >= 7) {
     const since = new Date(now - DUPLICATE_PHONE_WINDOW_MS).toISOString();
-    const ids = (await memorySearchWhenReady(db))?.withTerm(phone, 50) ?? [];
+    const index = await memorySearchWhenReady(db);
+    const rows = index
+      ? await db.cases.bulkGet(index.withTerm(phone, 50))
+      : await db.cases.where('receivedAt').aboveOrEqual(since).filter((row) => row.terms.includes(phone)).limit(50).toArray();
     // checked on the row: the index proposes, the row decides
-    for (const row of await db.cases.bulkGet(ids)) if (row && row.receivedAt >= since && row.terms.includes(phone)) byId.set(row.id, row);
+    for (const row of rows) if (row && row.receivedAt >= since && row.terms.includes(phone)) byId.set(row.id, row);
   }
   if (probe.category && probe.address.trim().length >= 2) {
     const since = new Date(now - DUPLICATE_WINDOW_MS).toISOString();

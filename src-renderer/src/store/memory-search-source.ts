@@ -76,6 +76,9 @@ interface Source {
 
 const sources = new WeakMap<RelayDb, Source>();
 
+/** why it stops when its database closes (it starts again at the next search once the database is open again) */
+const CLOSED = 'the database closed';
+
 /**
  * Start following and, after `fillAfterMs` (default at once), filling the in-memory search of an
  * open database (once; later calls return its state as it is). Resolves when it is filled, or
@@ -89,25 +92,20 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
   states.set(db, state);
   let index = new MemorySearchIndex();
   let generation = 0;
-  let t0 = 0;
+  let began = false;
   let unlisten = () => {};
   let unlistenElsewhere = () => {};
+  const onClose = () => stop(CLOSED);
 
   const stop = (why: string) => {
     generation++;
     state.ready = null;
     state.failed ??= why;
+    // the filled index is let go (the listeners below, and this closure, may outlive it)
+    index = new MemorySearchIndex();
     unlisten();
     unlistenElsewhere();
-  };
-
-  const refill = async (): Promise<void> => {
-    const mine = ++generation;
-    state.ready = null;
-    index = new MemorySearchIndex();
-    const fresh = index;
-    await fill(db, fresh, () => mine === generation && !state.failed);
-    if (mine === generation && !state.failed) state.ready = fresh;
+    db.on('close').unsubscribe(onClose);
   };
   const failed = (error: unknown) => {
     // a closed database is no failure to report (tests close theirs; a reset closes it)
@@ -117,28 +115,38 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
 
   let release: () => void = () => {};
   const delayed = new Promise<void>((resolve) => (release = resolve));
-  const source: Source = {
-    state,
-    filling: Promise.resolve(),
-    startNow: () => release(),
-    stop,
-  };
+  const source: Source = { state, filling: Promise.resolve(), startNow: () => release(), stop };
   sources.set(db, source);
   if (!feed) {
     stop('no case-write feed on this database');
     return Promise.resolve(state);
   }
-  const again = () => {
-    source.filling = refill().catch(failed);
+
+  /** A fill from the start (the first, or again after a clear); `source.filling` is always the latest. */
+  const fillNow = (): Promise<void> => {
+    began = true;
+    const mine = ++generation;
+    state.ready = null;
+    const fresh = (index = new MemorySearchIndex());
+    const t0 = performance.now();
+    const run = fill(db, fresh, () => mine === generation && !state.failed)
+      .then(() => {
+        if (mine !== generation || state.failed) return;
+        state.ready = fresh;
+        state.loadMs ??= performance.now() - t0;
+      })
+      .catch(failed);
+    source.filling = run;
+    return run;
   };
 
   unlisten = feed.listen((writes: CaseWrites) => {
-    if (writes.reset) return again();
+    if (writes.reset) return void fillNow();
     for (const row of writes.puts) index.put(row);
     for (const id of writes.deletes) index.remove(id);
   });
   unlistenElsewhere = feed.listenElsewhere((writes: CaseWritesElsewhere) => {
-    if (writes.reset) return again();
+    if (writes.reset) return void fillNow();
     const target = index;
     void db.cases
       .bulkGet(writes.ids)
@@ -147,36 +155,40 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
       })
       .catch((error: unknown) => stop(`rows changed elsewhere could not be read: ${String((error as Error)?.message ?? error)}`));
   });
-  db.on('close', () => stop('the database closed'));
+  db.on('close', onClose);
 
   const wait = options.fillAfterMs ?? 0;
   if (wait > 0) setTimeout(release, wait);
   else release();
-  source.filling = delayed
-    .then(() => {
-      if (state.failed) return;
-      t0 = performance.now();
-      return refill().then(() => {
-        if (state.ready) state.loadMs = performance.now() - t0;
-      });
-    })
-    .catch(failed);
-  return source.filling.then(() => state);
+  // the first fill, unless one began already (a clear heard during the delay)
+  const first: Promise<void> = delayed.then(() => {
+    if (state.failed) return;
+    if (!began) return fillNow();
+    // a fill began meanwhile: this one waits for the latest
+    return source.filling === first ? undefined : source.filling;
+  });
+  source.filling = first;
+  return first.then(() => state);
 }
 
 /**
  * The in-memory search of a database once it is filled, for a search asked now: when it is
- * still waiting for its delay it starts at once, when it is filling this waits for it, and
- * when it was never started it is started. Null when it has stopped (the caller searches the
+ * still waiting for its delay it starts at once, when it is filling this waits for it (and for a
+ * fill begun meanwhile), when it was never started, or stopped because the database closed and
+ * it is open again, it is started. Null when it has stopped otherwise (the caller searches the
  * case rows instead).
  */
 export async function memorySearchWhenReady(db: RelayDb): Promise<MemorySearchIndex | null> {
   let source = sources.get(db);
+  if (source && source.state.failed === CLOSED && db.isOpen()) {
+    sources.delete(db);
+    source = undefined;
+  }
   if (!source) {
     void startMemorySearch(db);
     source = sources.get(db)!;
   }
-  for (let i = 0; i < 3 && !source.state.ready && !source.state.failed; i++) {
+  for (let i = 0; i < 10 && !source.state.ready && !source.state.failed; i++) {
     source.startNow();
     await source.filling;
   }

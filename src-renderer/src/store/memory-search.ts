@@ -129,7 +129,8 @@ export class MemorySearchIndex {
     const at = held.n > 0 && held.a[held.n - 1]! < doc ? held.n : lowerBound(held.a, held.n, doc);
     if (at < held.n && held.a[at] === doc) return;
     if (held.n === held.a.length) {
-      const a = new Int32Array(held.a.length * 2);
+      // (an emptied run has length 0: see unpost)
+      const a = new Int32Array(Math.max(4, held.a.length * 2));
       a.set(held.a);
       held.a = a;
     }

@@ -277,6 +277,33 @@ describe('the in-memory search', () => {
     expect(page.rows.map((r) => r.id)).toEqual([created!.caseId]);
   });
 
+  it('stops when its database closes, and starts again at the next search once it is open again', async () => {
+    const { db } = pair();
+    await applyExternalEvents(db, Array.from({ length: 10 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));
+    await startMemorySearch(db);
+    const before = await queryCasePage(db, { search: '停水' }, SORTS[0]!, 50);
+    db.close();
+    expect(memorySearchState(db)?.failed).toMatch(/clos/i);
+    expect(memorySearchOf(db)).toBeNull();
+    await db.open();
+    const after = await queryCasePage(db, { search: '停水' }, SORTS[0]!, 50);
+    expect(after.plan).toBe('memory:停水');
+    expect(after.rows.map((r) => r.id)).toEqual(before.rows.map((r) => r.id));
+    expect(memorySearchState(db)?.failed).toBeNull();
+  });
+
+  it('a clear heard while the first fill waits for its delay: one fill, and a search waits for it', async () => {
+    const { db } = pair();
+    await applyExternalEvents(db, Array.from({ length: 8 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));
+    void startMemorySearch(db, { fillAfterMs: 60_000 });
+    await db.cases.clear();
+    await applyExternalEvents(db, caseEvents(50).map((event) => ({ event })));
+    const page = await queryCasePage(db, { search: '1391234' }, SORTS[0]!, 50);
+    expect(page.plan).toBe('memory:1391234');
+    expect(page.rows).toHaveLength(1);
+    expect(memorySearchOf(db)!.size).toBe(1);
+  });
+
   it('reports why it stopped when the database closes while filling', async () => {
     const { db } = pair();
     await applyExternalEvents(db, Array.from({ length: 30 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));

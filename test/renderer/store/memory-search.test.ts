@@ -179,6 +179,28 @@ describe('MemorySearchIndex against a brute-force search', () => {
     expect(index.query({ search: '暖气' }, sort, 10)).toEqual(['a']);
   });
 
+  it('a term whose only case was corrected away takes new cases again', () => {
+    const index = new MemorySearchIndex();
+    const row: SearchableCase = {
+      id: 'a',
+      status: 'new',
+      urgency: 'urgent',
+      nature: 'help',
+      category: null,
+      ownerId: 'p110-a',
+      receivedAt: TIMES[0]!,
+      updatedAt: TIMES[0]!,
+      dueKey: TIMES[1]!,
+      terms: ['停水', '13912345678'],
+    };
+    index.put(row);
+    index.correct({ ...row, terms: ['暖气'] }, '13912345678');
+    expect(index.withTerm('13912345678', 10)).toEqual([]);
+    for (const id of ['b', 'c', 'd', 'e', 'f']) index.put({ ...row, id });
+    expect(index.withTerm('13912345678', 10)).toEqual(['b', 'c', 'd', 'e', 'f']);
+    expect(index.query({ search: '13912345678' }, { key: 'receivedAt', dir: 'asc' }, 10)).toEqual(['b', 'c', 'd', 'e', 'f']);
+  });
+
   it('holds the fields a filter needs: a change of status moves a case out of a filtered search', () => {
     const index = new MemorySearchIndex();
     const base: SearchableCase = {

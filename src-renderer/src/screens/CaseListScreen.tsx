@@ -22,7 +22,7 @@ import { useDesk } from '../app/desk-store';
 import { COUNTER } from '../store/counters';
 import type { StoredCase } from '../store/db';
 import { queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
-import { memorySearchOf, memorySearchState } from '../store/memory-search-source';
+import { memorySearchPreparing } from '../store/memory-search-source';
 import { caseColumns, caseTableFeatures, gridTemplate, type CaseColumnMeta } from './case-columns';
 import { useListPrefs } from './list-prefs';
 
@@ -71,7 +71,7 @@ export function CaseListScreen() {
     const id = ++queryId.current;
     setLoading(true);
     setError('');
-    setPreparingSearch(Boolean(filter.search?.trim()) && !memorySearchOf(db) && !memorySearchState(db)?.failed);
+    setPreparingSearch(Boolean(filter.search?.trim()) && memorySearchPreparing(db));
     queryCasePage(db, filter, sort, PAGE, null)
       .then((page) => {
         if (id !== queryId.current) return;

@@ -100,7 +100,8 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
   const stop = (why: string) => {
     generation++;
     state.ready = null;
-    state.failed ??= why;
+    // a stop for a reason other than a close is kept (a close stops it only until the next search)
+    if (state.failed === null || state.failed === CLOSED) state.failed = why;
     // the filled index is let go (the listeners below, and this closure, may outlive it)
     index = new MemorySearchIndex();
     unlisten();
@@ -168,7 +169,11 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
     return source.filling === first ? undefined : source.filling;
   });
   source.filling = first;
-  return first.then(() => state);
+  // resolved once the latest fill is done (a clear during the first starts another)
+  return first.then(async () => {
+    for (let i = 0; i < 10 && !state.ready && !state.failed; i++) await source.filling;
+    return state;
+  });
 }
 
 /**
@@ -180,7 +185,8 @@ export function startMemorySearch(db: RelayDb, options: { fillAfterMs?: number }
  */
 export async function memorySearchWhenReady(db: RelayDb): Promise<MemorySearchIndex | null> {
   let source = sources.get(db);
-  if (source && source.state.failed === CLOSED && db.isOpen()) {
+  // closed by the browser, Dexie opens it again at the next request; closed for good, not
+  if (source && source.state.failed === CLOSED && (db.isOpen() || !db.hasBeenClosed())) {
     sources.delete(db);
     source = undefined;
   }
@@ -193,6 +199,15 @@ export async function memorySearchWhenReady(db: RelayDb): Promise<MemorySearchIn
     await source.filling;
   }
   return source.state.ready;
+}
+
+/**
+ * Whether a search asked now waits for the in-memory search to be filled (it is not filled yet,
+ * and has not stopped for good): the list says so meanwhile.
+ */
+export function memorySearchPreparing(db: RelayDb): boolean {
+  const state = states.get(db);
+  return !state?.ready && (!state?.failed || state.failed === CLOSED);
 }
 
 /** Stop following and drop the in-memory search of a database (search then reads the case rows). */

@@ -208,15 +208,20 @@ export class MemorySearchIndex {
     this.liveCount--;
   }
 
-  /** The cases holding exactly this term (e.g. a whole phone number), at most `limit`. */
-  withTerm(term: string, limit: number): string[] {
+  /**
+   * The cases holding exactly this term (e.g. a whole phone number) received at `since` or later,
+   * the latest first, at most `limit`.
+   */
+  withTerm(term: string, limit: number, since = ''): string[] {
     const p = this.postings.get(term);
-    const out: string[] = [];
-    if (p === undefined) return out;
+    if (p === undefined) return [];
+    const docs: number[] = [];
     this.eachDoc(p, (doc) => {
-      if (out.length < limit && this.alive[doc]) out.push(this.ids[doc]!);
+      if (this.alive[doc] && this.receivedAt[doc]! >= since) docs.push(doc);
     });
-    return out;
+    const at = this.receivedAt;
+    docs.sort((a, b) => (at[a]! > at[b]! ? -1 : at[a]! < at[b]! ? 1 : b - a));
+    return docs.slice(0, limit).map((doc) => this.ids[doc]!);
   }
 
   /** Whether the index holds this case. */

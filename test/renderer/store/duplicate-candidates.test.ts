@@ -58,6 +58,21 @@ describe('likelyDuplicates', () => {
     expect(Boolean(memorySearchState(db)?.ready)).toBe(withMemory);
   });
 
+  it.each([
+    ['through the in-memory search', true],
+    ['with the in-memory search stopped', false],
+  ])('a frequent caller: the latest call is found among many older ones, %s', async (_, withMemory) => {
+    const db = freshDb();
+    opened.push(db);
+    if (!withMemory) stopMemorySearch(db, 'this test reads the case rows');
+    const hoursAgo = (h: number) => call(h * 60, '13912345678', `兰山区解放路 ${h} 号`, 'traffic.taxi');
+    const old = Array.from({ length: 55 }, (_, i) => hoursAgo(100 + i * 24));
+    const recent = hoursAgo(1);
+    await applyExternalEvents(db, [...old.flat(), ...recent].map((event) => ({ event })));
+    const found = await likelyDuplicates(db, { callerPhone: '13912345678', category: null, address: '', district: '兰山区' }, T0);
+    expect(found.map((m) => m.candidate.id)).toEqual([recent[0]!.caseId]);
+  });
+
   it('a short phone finds nothing by phone', async () => {
     const { db } = await desk(true);
     expect(await likelyDuplicates(db, { callerPhone: '5678', category: null, address: '', district: '兰山区' }, T0)).toEqual([]);

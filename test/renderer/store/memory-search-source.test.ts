@@ -304,6 +304,30 @@ describe('the in-memory search', () => {
     expect(memorySearchOf(db)!.size).toBe(1);
   });
 
+  it('started and cleared at once: what it resolves with is the fill after the clear', async () => {
+    const { db } = pair();
+    await applyExternalEvents(db, Array.from({ length: 8 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));
+    const started = startMemorySearch(db);
+    await db.cases.clear();
+    const state = await started;
+    expect(state.failed).toBeNull();
+    expect(state.ready).not.toBeNull();
+    expect(state.ready!.size).toBe(0);
+  });
+
+  it('stopped on purpose after a close, it stays stopped when the database opens again', async () => {
+    const { db } = pair();
+    await applyExternalEvents(db, caseEvents(1).map((event) => ({ event })));
+    await startMemorySearch(db);
+    db.close();
+    stopMemorySearch(db, 'turned off');
+    await db.open();
+    const page = await queryCasePage(db, { search: '1391234' }, SORTS[0]!, 50);
+    expect(page.plan).toBe(SORTS[0]!.key);
+    expect(page.rows).toHaveLength(1);
+    expect(memorySearchState(db)?.failed).toBe('turned off');
+  });
+
   it('reports why it stopped when the database closes while filling', async () => {
     const { db } = pair();
     await applyExternalEvents(db, Array.from({ length: 30 }, (_, i) => caseEvents(i)).flat().map((event) => ({ event })));

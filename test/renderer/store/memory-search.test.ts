@@ -197,7 +197,9 @@ describe('MemorySearchIndex against a brute-force search', () => {
     index.correct({ ...row, terms: ['暖气'] }, '13912345678');
     expect(index.withTerm('13912345678', 10)).toEqual([]);
     for (const id of ['b', 'c', 'd', 'e', 'f']) index.put({ ...row, id });
-    expect(index.withTerm('13912345678', 10)).toEqual(['b', 'c', 'd', 'e', 'f']);
+    // the latest first (equal times: the last held first)
+    expect(index.withTerm('13912345678', 10)).toEqual(['f', 'e', 'd', 'c', 'b']);
+    expect(index.withTerm('13912345678', 10, TIMES[1]!)).toEqual([]);
     expect(index.query({ search: '13912345678' }, { key: 'receivedAt', dir: 'asc' }, 10)).toEqual(['b', 'c', 'd', 'e', 'f']);
   });
 

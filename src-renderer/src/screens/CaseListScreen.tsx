@@ -71,7 +71,13 @@ export function CaseListScreen() {
     const id = ++queryId.current;
     setLoading(true);
     setError('');
-    setPreparingSearch(Boolean(filter.search?.trim()) && memorySearchPreparing(db));
+    const preparing = Boolean(filter.search?.trim()) && memorySearchPreparing(db);
+    setPreparingSearch(preparing);
+    // a wait of seconds: the rows of the previous filter would pass for the search's answer
+    if (preparing) {
+      setRows([]);
+      setNext(null);
+    }
     queryCasePage(db, filter, sort, PAGE, null)
       .then((page) => {
         if (id !== queryId.current) return;
@@ -249,11 +255,12 @@ export function CaseListScreen() {
               );
             })}
           </div>
+          {preparingSearch && <div className="empty">正在准备搜索，请稍候（打开后首次搜索需几秒）…</div>}
           {!loading && rows.length === 0 && <div className="empty">没有符合条件的工单</div>}
         </div>
       </div>
       <div className="list-foot">
-        <span data-testid="list-count">已显示 {rows.length} 条{next ? '，向下滚动加载更多' : '（已全部显示）'}</span>
+        <span data-testid="list-count">{preparingSearch ? '搜索结果稍后显示' : `已显示 ${rows.length} 条${next ? '，向下滚动加载更多' : '（已全部显示）'}`}</span>
         <span>{preparingSearch ? '正在准备搜索（打开后首次搜索需几秒）…' : loading ? '加载中…' : '↑↓ 选择，Enter 打开'}</span>
       </div>
     </div>

@@ -3,21 +3,34 @@
  * one connection: every query and transaction is queued (SerialQueue), and the data folder
  * is locked against a second process (DataDirLock). Durable like PostgreSQL: fsync on, on
  * a filesystem that really syncs (durable-node-fs.ts).
+ *
+ * By default the engine runs in a thread of its own (pglite-thread.ts): PostgreSQL in WASM is
+ * most of a push's work, and on the hub's thread it ran between the hub's HTTP, JSON and
+ * judging, never alongside them. On its own thread the two overlap (with 20 stations pushing
+ * at once, ingest rose by about half: README, "Benchmarks"). `thread: 'own'` runs it on the
+ * caller's thread instead (needed to observe syncs through `syncFd`).
  */
 import { chmodSync, mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
+import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
-import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
+import { realSyncFd, type SyncFd } from './durable-node-fs';
 import type { Database, Queryable, Row } from './database';
-import { DEFAULT_RANDOM_PAGE_COST, randomPageCostStatement, type RandomPageCost } from './planner-costs';
+import { errorFromShape, startPglite } from './pglite-engine';
+import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread-protocol';
+import type { RandomPageCost } from './planner-costs';
 import { SerialQueue } from './serial-queue';
-
-const INT8 = 20;
 
 export interface PgliteOptions {
   randomPageCost?: RandomPageCost;
-  /** how a file is synced to disk (tests observe it); fsync by default */
+  /** where the engine runs: its own thread (default), or the caller's ('own': required by syncFd) */
+  thread?: 'worker' | 'own';
+  /** how a file is synced to disk, observed on the caller's thread (thread 'own' only); fsync by default */
   syncFd?: SyncFd;
+  /** told the path of every file synced (either thread; the real fsync runs regardless) */
+  onSync?: (path: string) => void;
+  /** the database thread's entry (tests start a failing one) */
+  threadEntry?: URL;
 }
 
 /** Owner-only access to a data folder (no-op where the system has no such modes). */
@@ -27,43 +40,40 @@ export function restrictToOwner(dir: string): void {
 }
 
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Database> {
-  // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
-  const costs = randomPageCostStatement(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost);
+  const thread = options.thread ?? (options.syncFd ? 'own' : 'worker');
+  if (thread === 'worker' && options.syncFd) throw new Error('openPglite: syncFd runs on the caller’s thread: use thread "own", or onSync');
   // the hub's data (callers' names, phones, addresses; token hashes) for the hub's account
   // only: PGlite writes its files world-readable, so the folder is what keeps others out
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   restrictToOwner(dataDir);
   const lock = DataDirLock.acquire(dataDir);
-  let pg: PGlite | undefined;
   try {
-    const syncFd = options.syncFd ?? realSyncFd;
-    pg = new PGlite({
-      dataDir,
-      fs: new DurableNodeFS(dataDir, syncFd),
-      startParams: durableStartParams(),
-      parsers: { [INT8]: (value: string) => Number(value) },
-    });
-    await pg.waitReady;
-    // a folder just created, or written before with fsync off: on disk whole before any answer
-    syncDataDirOnce(dataDir, syncFd);
-    if (costs) await pg.exec(costs);
+    return thread === 'own' ? await onThisThread(dataDir, options, lock) : await onItsThread(dataDir, options, lock);
   } catch (e) {
-    await pg?.close().catch(() => undefined);
     lock.release();
     throw e;
   }
-  const db = pg;
+}
+
+/** The engine on the caller's thread. */
+async function onThisThread(dataDir: string, options: PgliteOptions, lock: DataDirLock): Promise<Database> {
+  const observe = options.onSync;
+  const base = options.syncFd;
+  const syncFd: SyncFd | undefined = observe
+    ? (fd, path) => {
+        (base ?? realSyncFd)(fd, path);
+        observe(path);
+      }
+    : base;
+  const db: PGlite = await startPglite(dataDir, {
+    ...(options.randomPageCost !== undefined ? { randomPageCost: options.randomPageCost } : {}),
+    ...(syncFd ? { syncFd } : {}),
+  });
   const queue = new SerialQueue();
   let closed = false;
-
-  const run = async <R>(q: Queryable | PGlite, sql: string, params?: readonly unknown[]): Promise<R[]> => {
-    const result = await (q as PGlite).query<R>(sql, params ? [...params] : undefined);
-    return result.rows;
-  };
-
   return {
     kind: 'pglite',
-    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => run<R>(db, sql, params)),
+    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(async () => (await db.query<R>(sql, params ? [...params] : undefined)).rows),
     exec: async (sql: string) => {
       await queue.run(() => db.exec(sql));
     },
@@ -86,6 +96,126 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
       closed = true;
       await queue.run(() => db.close());
       lock.release();
+    },
+  };
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The engine in its own thread: every call is a message, answered in order. */
+async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDirLock): Promise<Database> {
+  const start: ThreadStart = {
+    dataDir,
+    ...(options.randomPageCost !== undefined ? { randomPageCost: options.randomPageCost } : {}),
+    observeSyncs: options.onSync !== undefined,
+  };
+  const worker = new Worker(options.threadEntry ?? new URL('./pglite-thread.mjs', import.meta.url), { workerData: start });
+  const pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let stopped: Error | null = null;
+  let closing = false;
+
+  const stop = (reason: string) => {
+    if (stopped) return;
+    // "PGlite is closed": the hub answers 503 database_unavailable (error-handler.ts)
+    stopped = new Error(`PGlite is closed: the embedded database thread stopped (${reason})`);
+    for (const [, p] of pending) p.reject(stopped);
+    pending.clear();
+  };
+  worker.on('message', (reply: ThreadReply) => {
+    if (reply.kind === 'synced') {
+      options.onSync?.(reply.path);
+      return;
+    }
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.kind === 'error') p.reject(errorFromShape(reply.error));
+    else p.resolve(reply);
+  });
+  worker.on('error', (e) => stop(e instanceof Error ? e.message : String(e)));
+  worker.on('exit', (code) => stop(closing ? 'closed' : `exit code ${code}`));
+
+  const ask = (m: WithoutId<ThreadRequest>): Promise<ThreadReply> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = nextId++;
+    return new Promise<ThreadReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...m, id } as ThreadRequest);
+    });
+  };
+  const rowsOf = <R>(r: ThreadReply): R[] => (r.kind === 'rows' ? (r.rows as R[]) : []);
+
+  try {
+    await ask({ op: 'open' });
+  } catch (e) {
+    closing = true;
+    await worker.terminate();
+    throw e;
+  }
+
+  const queue = new SerialQueue();
+  let closed = false;
+  const query = async <R = Row>(sql: string, params?: readonly unknown[]) =>
+    rowsOf<R>(await ask(params ? { op: 'query', sql, params: [...params] } : { op: 'query', sql }));
+  const exec = async (sql: string) => {
+    await ask({ op: 'exec', sql });
+  };
+
+  return {
+    kind: 'pglite',
+    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => query<R>(sql, params)),
+    exec: (sql: string) => queue.run(() => exec(sql)),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      queue.run(async () => {
+        await exec('BEGIN');
+        // a statement that failed aborts the transaction: PostgreSQL then answers COMMIT by
+        // rolling back without an error, so a failure fn caught must still fail the transaction
+        let failed: unknown = null;
+        const track = async <V>(work: Promise<V>): Promise<V> => {
+          try {
+            return await work;
+          } catch (e) {
+            failed ??= e;
+            throw e;
+          }
+        };
+        const tx: Queryable = {
+          query: <R = Row>(sql: string, params?: readonly unknown[]) => track(query<R>(sql, params)),
+          exec: (sql: string) => track(exec(sql)),
+        };
+        let result: T;
+        try {
+          result = await fn(tx);
+        } catch (e) {
+          await exec('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+        if (failed !== null) {
+          await exec('ROLLBACK').catch(() => undefined);
+          throw failed;
+        }
+        await exec('COMMIT');
+        return result;
+      }),
+    backup: () =>
+      queue.run(async () => {
+        const r = await ask({ op: 'backup' });
+        if (r.kind !== 'bytes') throw new Error('backup: the database thread sent no data');
+        return r.bytes;
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await queue.run(() => ask({ op: 'close' })).catch((e: unknown) => {
+          if (!stopped) throw e;
+        });
+      } finally {
+        closing = true;
+        await worker.terminate();
+        lock.release();
+      }
     },
   };
 }

@@ -16,7 +16,7 @@
  */
 import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
-import { takeStationLock, takeSyncLock, type Database } from '../db/database';
+import { takeStationLock, takeSyncLock, type Database, type Queryable } from '../db/database';
 import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
@@ -99,33 +99,94 @@ export async function pushEvents(
     seqs: [...new Set(valid.map((v) => v.event.seq))],
     caseIds: [...new Set(valid.map((v) => v.event.caseId))],
   };
-  // Reading ahead of the sync lock pays where other pushes run alongside (PostgreSQL's pool):
-  // the batch is judged on the context read ahead, and written by one guarded statement under
-  // the lock; on the embedded database's one connection nothing runs alongside.
-  const readAhead = db.kind === 'postgres';
+  if (db.kind === 'postgres') return pushOnPool(db, me, items, basis, batch);
+  return pushOnOneConnection(db, me, items, basis, batch);
+}
+
+type BatchKeys = Parameters<typeof readBatchContext>[2];
+
+/**
+ * PostgreSQL: the context is read and the batch judged and encoded ahead of the sync lock
+ * (other pushes run alongside on the pool's connections), under the station's own lock so
+ * that what only its pushes write stays as read; under the sync lock only the one guarded
+ * statement runs (batch-write.ts). If the context changed meanwhile, or the batch is refused,
+ * it is judged again on rows read under the lock.
+ */
+function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
   return db.transaction(async (tx) => {
-    if (readAhead) {
-      // under the station's own lock: what only its pushes write stays as read
-      await takeStationLock(tx, me.stationId);
-      const ahead = await readBatchContext(tx, me, batch);
-      // judged and encoded before the sync lock: under it, only the one guarded statement runs
-      const decision = decide(me, items, basis, ahead);
-      const guard = { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
-      const prepared = decision instanceof HubError ? null : prepareWrite({ ...decision.write, guard });
-      await takeSyncLock(tx);
-      if (prepared !== null && !(decision instanceof HubError)) {
-        const written = await runWrite(tx, prepared);
-        if (written.ok) return outcomeOf(decision, written.shift);
-      }
-      // the context changed meanwhile (or the batch is refused): judge again on rows read under the lock
-    } else {
-      await takeSyncLock(tx);
+    await takeStationLock(tx, me.stationId);
+    const ahead = await readBatchContext(tx, me, batch);
+    const decision = decide(me, items, basis, ahead);
+    const prepared = decision instanceof HubError ? null : prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) });
+    await takeSyncLock(tx);
+    if (prepared !== null && !(decision instanceof HubError)) {
+      const written = await runWrite(tx, prepared);
+      if (written.ok) return outcomeOf(decision, written.shift);
     }
-    const decision = decide(me, items, basis, await readBatchContext(tx, me, batch));
-    if (decision instanceof HubError) throw decision;
-    await writeBatch(tx, decision.write);
-    return outcomeOf(decision, 0);
+    return judgeAndWrite(tx, me, items, basis, batch);
   });
+}
+
+/**
+ * The embedded engine: one connection, every statement queued (pglite-driver.ts), the engine
+ * in a thread of its own. The context is read by one statement, the batch judged and encoded
+ * on the hub's thread while the engine runs other pushes' statements, and written by one
+ * guarded statement, which is a transaction by itself (one commit, no round trips for BEGIN,
+ * the lock and COMMIT). Pushes of one station take turns (stationTurn: what the station
+ * lock does on PostgreSQL; one process holds the data folder). If the context changed
+ * meanwhile, or the batch is refused, it is judged again in one transaction.
+ */
+async function pushOnOneConnection(
+  db: Database,
+  me: StationInfo,
+  items: readonly Item[],
+  basis: ReadonlyMap<string, Cursor>,
+  batch: BatchKeys,
+): Promise<PushOutcome> {
+  return stationTurn(db, me.stationId, async () => {
+    const ahead = await readBatchContext(db, me, batch);
+    const decision = decide(me, items, basis, ahead);
+    if (!(decision instanceof HubError)) {
+      const written = await runWrite(db, prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
+      if (written.ok) return outcomeOf(decision, written.shift);
+    }
+    return db.transaction(async (tx) => {
+      await takeSyncLock(tx);
+      return judgeAndWrite(tx, me, items, basis, batch);
+    });
+  });
+}
+
+function guardOf(ahead: BatchContext, batch: BatchKeys): NonNullable<BatchWrite['guard']> {
+  return { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
+}
+
+/** Under the sync lock: judge on rows read now and write (or throw the refusal). */
+async function judgeAndWrite(tx: Queryable, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
+  const decision = decide(me, items, basis, await readBatchContext(tx, me, batch));
+  if (decision instanceof HubError) throw decision;
+  await writeBatch(tx, decision.write);
+  return outcomeOf(decision, 0);
+}
+
+/** Per database, per station: the tail of its pushes in turn. */
+const turns = new WeakMap<Database, Map<string, Promise<unknown>>>();
+
+/** Run `task` after the station's earlier pushes on this database have finished. */
+function stationTurn<T>(db: Database, stationId: string, task: () => Promise<T>): Promise<T> {
+  let byStation = turns.get(db);
+  if (!byStation) turns.set(db, (byStation = new Map()));
+  const before = byStation.get(stationId) ?? Promise.resolve();
+  const run = before.then(task, task);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  byStation.set(stationId, tail);
+  void tail.then(() => {
+    if (byStation.get(stationId) === tail) byStation.delete(stationId);
+  });
+  return run;
 }
 
 interface Decision {

@@ -1,0 +1,68 @@
+/**
+ * Starting the embedded engine on a data folder, the same on the hub's thread and in the
+ * database thread (pglite-thread.ts): PGlite with fsync on, on a filesystem that really syncs
+ * (durable-node-fs.ts), int8 read as numbers, the planner's page cost set for the session.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
+import { DEFAULT_RANDOM_PAGE_COST, randomPageCostStatement, type RandomPageCost } from './planner-costs';
+
+const INT8 = 20;
+
+export interface EngineOptions {
+  randomPageCost?: RandomPageCost;
+  /** how a file is synced to disk (tests observe it); fsync by default */
+  syncFd?: SyncFd;
+}
+
+/** A started engine; the caller holds the data folder's lock (data-dir-lock.ts). */
+export async function startPglite(dataDir: string, options: EngineOptions = {}): Promise<PGlite> {
+  // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
+  const costs = randomPageCostStatement(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost);
+  const syncFd = options.syncFd ?? realSyncFd;
+  let pg: PGlite | undefined;
+  try {
+    pg = new PGlite({
+      dataDir,
+      fs: new DurableNodeFS(dataDir, syncFd),
+      startParams: durableStartParams(),
+      parsers: { [INT8]: (value: string) => Number(value) },
+    });
+    await pg.waitReady;
+    // a folder just created, or written before with fsync off: on disk whole before any answer
+    syncDataDirOnce(dataDir, syncFd);
+    if (costs) await pg.exec(costs);
+    return pg;
+  } catch (e) {
+    await pg?.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The parts of a database error worth keeping when it crosses a thread (SQLSTATE and where). */
+const ERROR_FIELDS = ['code', 'detail', 'hint', 'severity', 'schema', 'table', 'column', 'constraint', 'position', 'where', 'routine'] as const;
+
+export interface ErrorShape {
+  name: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, string>;
+}
+
+export function errorShape(e: unknown): ErrorShape {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const fields: Record<string, string> = {};
+  for (const key of ERROR_FIELDS) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    if (typeof v === 'string' || typeof v === 'number') fields[key] = String(v);
+  }
+  return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}), fields };
+}
+
+/** The error again on this side: same message, name and SQLSTATE fields (`code` ...). */
+export function errorFromShape(shape: ErrorShape): Error {
+  const err = new Error(shape.message);
+  err.name = shape.name;
+  Object.assign(err, shape.fields);
+  return err;
+}

@@ -162,10 +162,24 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     await ask({ op: 'exec', sql });
   };
 
+  // A call outside a transaction holds the queue only until it is sent: the thread answers in
+  // the order sent, so the next call goes out at once and the engine never waits for this
+  // thread to turn an answer round (it would, while this thread parses or judges a batch).
+  // A transaction holds the queue from BEGIN to its end: nothing is sent into it meanwhile.
+  const sent = <V>(send: () => Promise<V>): Promise<V> => {
+    let answer!: Promise<V>;
+    return queue
+      .run(async () => {
+        answer = send();
+        answer.catch(() => undefined); // handled by the caller, below
+      })
+      .then(() => answer);
+  };
+
   return {
     kind: 'pglite',
-    query: <R = Row>(sql: string, params?: readonly unknown[]) => queue.run(() => query<R>(sql, params)),
-    exec: (sql: string) => queue.run(() => exec(sql)),
+    query: <R = Row>(sql: string, params?: readonly unknown[]) => sent(() => query<R>(sql, params)),
+    exec: (sql: string) => sent(() => exec(sql)),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       queue.run(async () => {
         await exec('BEGIN');
@@ -198,12 +212,11 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
         await exec('COMMIT');
         return result;
       }),
-    backup: () =>
-      queue.run(async () => {
-        const r = await ask({ op: 'backup' });
-        if (r.kind !== 'bytes') throw new Error('backup: the database thread sent no data');
-        return r.bytes;
-      }),
+    backup: async () => {
+      const r = await sent(() => ask({ op: 'backup' }));
+      if (r.kind !== 'bytes') throw new Error('backup: the database thread sent no data');
+      return r.bytes;
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -117,8 +117,10 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
 
   const stop = (reason: string) => {
     if (stopped) return;
-    // "PGlite is closed": the hub answers 503 database_unavailable (error-handler.ts)
+    // "PGlite is closed": the hub answers 503 database_unavailable (error-handler.ts), and its
+    // health check says so, until it is restarted
     stopped = new Error(`PGlite is closed: the embedded database thread stopped (${reason})`);
+    if (!closing) console.error(`relay hub: ${stopped.message}; every request now answers 503 until the hub is restarted`);
     for (const [, p] of pending) p.reject(stopped);
     pending.clear();
   };
@@ -134,6 +136,11 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     else p.resolve(reply);
   });
   worker.on('error', (e) => stop(e instanceof Error ? e.message : String(e)));
+  // an answer that cannot be read would leave its caller waiting for good
+  worker.on('messageerror', (e) => {
+    stop(`an answer could not be read: ${e.message}`);
+    void worker.terminate();
+  });
   worker.on('exit', (code) => stop(closing ? 'closed' : `exit code ${code}`));
 
   const ask = (m: WithoutId<ThreadRequest>): Promise<ThreadReply> => {
@@ -141,7 +148,12 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     const id = nextId++;
     return new Promise<ThreadReply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...m, id } as ThreadRequest);
+      try {
+        worker.postMessage({ ...m, id } as ThreadRequest);
+      } catch (e) {
+        pending.delete(id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   };
   const rowsOf = <R>(r: ThreadReply): R[] => (r.kind === 'rows' ? (r.rows as R[]) : []);
@@ -186,29 +198,42 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
         // a statement that failed aborts the transaction: PostgreSQL then answers COMMIT by
         // rolling back without an error, so a failure fn caught must still fail the transaction
         let failed: unknown = null;
-        const track = async <V>(work: Promise<V>): Promise<V> => {
+        let ended = false;
+        const track = async <V>(work: () => Promise<V>): Promise<V> => {
+          // a statement sent after the end would run outside the queue, maybe in another transaction
+          if (ended) throw new Error('Transaction is closed: a statement was sent after its transaction ended');
           try {
-            return await work;
+            return await work();
           } catch (e) {
             failed ??= e;
             throw e;
           }
         };
         const tx: Queryable = {
-          query: <R = Row>(sql: string, params?: readonly unknown[]) => track(query<R>(sql, params)),
-          exec: (sql: string) => track(exec(sql)),
+          query: <R = Row>(sql: string, params?: readonly unknown[]) => track(() => query<R>(sql, params)),
+          exec: (sql: string) => track(() => exec(sql)),
+        };
+        // a ROLLBACK that fails could leave the engine inside the transaction, and the next
+        // statements answered as done yet never committed: stop rather than run on
+        const rollBack = async () => {
+          ended = true;
+          await exec('ROLLBACK').catch((e: unknown) => {
+            stop(`ROLLBACK failed: ${e instanceof Error ? e.message : String(e)}`);
+            void worker.terminate();
+          });
         };
         let result: T;
         try {
           result = await fn(tx);
         } catch (e) {
-          await exec('ROLLBACK').catch(() => undefined);
+          await rollBack();
           throw e;
         }
         if (failed !== null) {
-          await exec('ROLLBACK').catch(() => undefined);
+          await rollBack();
           throw failed;
         }
+        ended = true;
         await exec('COMMIT');
         return result;
       }),

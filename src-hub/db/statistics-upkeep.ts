@@ -32,11 +32,13 @@ export function statisticsUpkeep(db: Database, onError: (e: unknown) => void, op
 
   const run = (): Promise<void> => {
     running ??= (async () => {
+      // what grows while it runs counts towards the next run
+      const counted = grownSince;
       try {
         const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
         await db.exec(`ANALYZE ${TABLES.join(', ')}`);
         sizeAtLastRun = Number(row?.n ?? 0);
-        grownSince = 0;
+        grownSince = Math.max(0, grownSince - counted);
       } catch (e) {
         onError(e);
       } finally {

@@ -86,6 +86,18 @@ describe('PGlite on its own thread', () => {
     expect(await seen).toEqual([{ n: 0 }]);
   });
 
+  it('a transaction’s handle refuses statements once the transaction has ended', async () => {
+    const db = await open();
+    await db.exec('CREATE TABLE t (n integer)');
+    let kept: Parameters<Parameters<Database['transaction']>[0]>[0] | null = null;
+    await db.transaction(async (tx) => {
+      kept = tx;
+      await tx.query('INSERT INTO t VALUES (1)');
+    });
+    await expect(kept!.query('INSERT INTO t VALUES (2)')).rejects.toThrow(/Transaction is closed/);
+    expect(await db.query<{ n: number }>('SELECT n FROM t')).toEqual([{ n: 1 }]);
+  });
+
   it('a commit has synced the WAL by the time it returns (the syncs observed from the thread)', async () => {
     const synced: string[] = [];
     const db = await open({ onSync: (path) => synced.push(path) });

@@ -8,8 +8,17 @@
  */
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on the connection and reuse it (PostgreSQL: a named prepared
+   * statement per connection, parsed and planned once instead of at every call). For the
+   * hub's fixed statements that run at every push; never for text built at run time.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
-  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

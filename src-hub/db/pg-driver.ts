@@ -2,8 +2,9 @@
  * The PostgreSQL driver: a pg Pool. With `schema`, every connection works in that schema
  * (created if missing), which is how tests get a fresh database per file.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Database, Queryable, Row } from './database';
+import type { Database, Queryable, QueryOptions, Row } from './database';
 import { DEFAULT_RANDOM_PAGE_COST, randomPageCostOption, type RandomPageCost } from './planner-costs';
 
 const INT8 = 20;
@@ -15,6 +16,26 @@ export interface PgOptions {
   max?: number;
   /** the planner's random page cost for the hub's sessions (planner-costs.ts); null: the server's */
   randomPageCost?: RandomPageCost;
+}
+
+/** The name of a prepared statement: from its text, so every connection and process agrees. */
+const statementNames = new Map<string, string>();
+export function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `relay_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * A query for node-postgres: with `prepare`, named, so each connection parses and plans it
+ * once (PostgreSQL keeps the plan; it plans again by itself when a table it uses changes).
+ */
+function queryConfig(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
+  const values = params ? [...params] : undefined;
+  return options?.prepare ? { name: statementName(sql), text: sql, ...(values ? { values } : {}) } : { text: sql, ...(values ? { values } : {}) };
 }
 
 export async function openPostgres(options: PgOptions): Promise<Database> {
@@ -49,8 +70,8 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
 
   return {
     kind: 'postgres',
-    query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
-      (await pool.query(sql, params ? [...params] : undefined)).rows as R[],
+    query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+      (await pool.query(queryConfig(sql, params, options))).rows as R[],
     exec: async (sql: string) => {
       await pool.query(sql);
     },
@@ -60,8 +81,8 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: async <R = Row>(sql: string, params?: readonly unknown[]) =>
-            (await client.query(sql, params ? [...params] : undefined)).rows as R[],
+          query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+            (await client.query(queryConfig(sql, params, options))).rows as R[],
           exec: async (sql: string) => {
             await client.query(sql);
           },

@@ -93,7 +93,7 @@ export async function readBatchContext(
   me: StationInfo,
   batch: { ids: readonly string[]; seqs: readonly number[]; caseIds: readonly string[] },
 ): Promise<BatchContext> {
-  const [row] = await tx.query<ContextRow>(CONTEXT_SQL, [me.stationId, [...batch.ids], [...batch.seqs], [...batch.caseIds]]);
+  const [row] = await tx.query<ContextRow>(CONTEXT_SQL, [me.stationId, [...batch.ids], [...batch.seqs], [...batch.caseIds]], { prepare: true });
   if (!row) throw new Error('batch context: no row');
   const handed = json(row.handed_out);
   return {

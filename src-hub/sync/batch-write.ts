@@ -197,7 +197,7 @@ export function prepareWrite(w: BatchWrite): PreparedWrite {
 /** Run a prepared write: ONE statement (call under the sync lock). */
 export async function runWrite(tx: Queryable, prepared: PreparedWrite): Promise<Written> {
   if (prepared.empty) return { ok: true, shift: 0 };
-  const [row] = await tx.query<{ ok: boolean; shift: number | string }>(WRITE_SQL, prepared.params);
+  const [row] = await tx.query<{ ok: boolean; shift: number | string }>(WRITE_SQL, prepared.params, { prepare: true });
   return { ok: row?.ok === true, shift: Number(row?.shift ?? 0) };
 }
 

@@ -21,11 +21,12 @@ import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
-import { prepareWrite, runWrite, writeBatch, type BatchWrite } from './batch-write';
+import { prepareWrite, runWrite, writeBatch, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { progressFrom, type Progress } from './progress';
 import { inlineValidator, type Validator } from './validator';
+import { WriteGroups, type Lead } from './write-groups';
 
 export interface RefusedEvent {
   id: string;
@@ -105,26 +106,64 @@ export async function pushEvents(
 
 type BatchKeys = Parameters<typeof readBatchContext>[2];
 
+/** Per database: the groups its pushes' writes form (write-groups.ts; PostgreSQL). */
+const writeGroups = new WeakMap<Database, WriteGroups<PreparedWrite, Written>>();
+
+function groupsOf(db: Database): WriteGroups<PreparedWrite, Written> {
+  let groups = writeGroups.get(db);
+  if (!groups) writeGroups.set(db, (groups = new WriteGroups<PreparedWrite, Written>()));
+  return groups;
+}
+
 /**
  * PostgreSQL: the context is read and the batch judged and encoded ahead of the sync lock
  * (other pushes run alongside on the pool's connections), under the station's own lock so
- * that what only its pushes write stays as read; under the sync lock only the one guarded
- * statement runs (batch-write.ts). If the context changed meanwhile, or the batch is refused,
- * it is judged again on rows read under the lock.
+ * that what only its pushes write stays as read. Then the batch's one guarded statement
+ * (batch-write.ts) joins a write group (write-groups.ts): the group's leader takes the sync
+ * lock and writes every member's batch in its transaction, with one COMMIT for all. A batch
+ * whose context changed meanwhile, a refused batch, and every batch of a group that failed,
+ * is judged again on rows read under the lock, in its own transaction.
  */
-function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
-  return db.transaction(async (tx) => {
-    await takeStationLock(tx, me.stationId);
-    const ahead = await readBatchContext(tx, me, batch);
-    const decision = decide(me, items, basis, ahead);
-    const prepared = decision instanceof HubError ? null : prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) });
-    await takeSyncLock(tx);
-    if (prepared !== null && !(decision instanceof HubError)) {
-      const written = await runWrite(tx, prepared);
-      if (written.ok) return outcomeOf(decision, written.shift);
-    }
-    return judgeAndWrite(tx, me, items, basis, batch);
-  });
+async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
+  const led: { turn: Lead<PreparedWrite, Written> | null; results: Written[] } = { turn: null, results: [] };
+  const alone = () =>
+    db.transaction(async (tx) => {
+      await takeStationLock(tx, me.stationId);
+      await takeSyncLock(tx);
+      return judgeAndWrite(tx, me, items, basis, batch);
+    });
+  let outcome: PushOutcome | null;
+  try {
+    outcome = await db.transaction(async (tx): Promise<PushOutcome | null> => {
+      await takeStationLock(tx, me.stationId);
+      const ahead = await readBatchContext(tx, me, batch);
+      const decision = decide(me, items, basis, ahead);
+      if (!(decision instanceof HubError)) {
+        const turn = await groupsOf(db).join(prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
+        if (turn.kind === 'settled') {
+          if (turn.result?.ok) return outcomeOf(decision, turn.result.shift);
+        } else {
+          led.turn = turn;
+          await takeSyncLock(tx);
+          for (const write of turn.take()) led.results.push(await runWrite(tx, write));
+          const own = led.results[0]!;
+          // its own batch's context changed: judged again after the group has committed, so a
+          // refusal (which throws) cannot roll back the others' writes
+          return own.ok ? outcomeOf(decision, own.shift) : null;
+        }
+      }
+      await takeSyncLock(tx);
+      return judgeAndWrite(tx, me, items, basis, batch);
+    });
+  } catch (e) {
+    if (led.turn === null) throw e;
+    // the group was not written, or its COMMIT failed (done or not: judged again, a batch the
+    // hub holds comes back as duplicates): every member goes alone, this one too
+    led.turn.failed();
+    return alone();
+  }
+  led.turn?.committed(led.results);
+  return outcome ?? alone();
 }
 
 /**

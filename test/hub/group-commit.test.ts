@@ -1,0 +1,174 @@
+/**
+ * Pushes that arrive together (push.ts; on PostgreSQL they form write groups, write-groups.ts:
+ * one leader writes every member's batch in one transaction with one COMMIT). Whatever the
+ * grouping, each event is stored once, numbered in commit order without gaps, and pulled once;
+ * a group whose transaction fails loses nothing: every member is written again alone.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RelayEvent } from '../../src-common/domain';
+import type { Database, Queryable } from '../../src-hub/db/database';
+import { pushEvents } from '../../src-hub/sync/push';
+import { Desk, toHotline } from './helpers/desk';
+import { describeEachDriver } from './helpers/drivers';
+import { pullAll, startHub, type Hub } from './helpers/hub-harness';
+
+interface WriteStats {
+  /** guarded or plain batch writes run (batch-write.ts) */
+  writes: number;
+  /** the most batch writes one transaction ran */
+  mostInOneTransaction: number;
+  failures: number;
+}
+
+/**
+ * The hub's database, watched at the batch write: optionally slowing the first one (so that
+ * other pushes queue meanwhile) or failing one (fail(inTransaction, overall) → true).
+ */
+function watched(db: Database, options: { slowFirstMs?: number; fail?: (inTransaction: number, overall: number) => boolean } = {}) {
+  const stats: WriteStats = { writes: 0, mostInOneTransaction: 0, failures: 0 };
+  const wrap = (q: Queryable, inTx: { n: number } | null): Queryable => ({
+    query: async (sql, params, queryOptions) => {
+      if (sql.includes('INSERT INTO events (hub_seq')) {
+        const overall = ++stats.writes;
+        const here = inTx ? ++inTx.n : 1;
+        stats.mostInOneTransaction = Math.max(stats.mostInOneTransaction, here);
+        if (overall === 1 && options.slowFirstMs) await sleep(options.slowFirstMs);
+        if (options.fail?.(here, overall)) {
+          stats.failures++;
+          throw new Error('injected: the batch write failed');
+        }
+      }
+      return q.query(sql, params, queryOptions);
+    },
+    exec: (sql) => q.exec(sql),
+  });
+  const outside = wrap(db, null);
+  const database: Database = {
+    kind: db.kind,
+    query: outside.query,
+    exec: outside.exec,
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx, { n: 0 }))),
+    close: () => db.close(),
+  };
+  return { database, stats };
+}
+
+describeEachDriver('pushes arriving together', (driver) => {
+  let hub: Hub;
+  const supervisor = Desk.of('gc-sup', 'supervisor', '全市');
+
+  beforeAll(async () => {
+    hub = await startHub(driver);
+    supervisor.token = await hub.register(supervisor.info);
+  }, 120_000);
+  afterAll(async () => hub?.close());
+
+  async function desks(prefix: string, n: number): Promise<Desk[]> {
+    const out: Desk[] = [];
+    for (let i = 0; i < n; i++) {
+      const d = Desk.of(`${prefix}-${i}`, 'police110');
+      d.token = await hub.register(d.info);
+      out.push(d);
+    }
+    return out;
+  }
+
+  function intakes(d: Desk, cases: number): RelayEvent[] {
+    const out: RelayEvent[] = [];
+    for (let i = 0; i < cases; i++) {
+      const c = d.created();
+      out.push(c, d.screened(c.caseId), d.transferred(c.caseId, toHotline()));
+    }
+    return out;
+  }
+
+  async function logNumbers(): Promise<{ n: number; min: number; max: number }> {
+    const [row] = await hub.db.query<{ n: number; min: number; max: number }>('SELECT count(*)::int AS n, min(hub_seq) AS min, max(hub_seq) AS max FROM events');
+    return { n: Number(row!.n), min: Number(row!.min), max: Number(row!.max) };
+  }
+
+  async function heldOf(stationId: string): Promise<Array<{ seq: number; hub_seq: number }>> {
+    return hub.db.query<{ seq: number; hub_seq: number }>('SELECT seq, hub_seq FROM events WHERE station_id = $1 ORDER BY seq', [stationId]);
+  }
+
+  it('every event is stored once, numbered in commit order without gaps, and pulled once', async () => {
+    const group = await desks('gc-a', 8);
+    const { database, stats } = watched(hub.db, { slowFirstMs: 300 });
+    const batches = group.map((d) => intakes(d, 15));
+    const outcomes = await Promise.all(group.map((d, i) => pushEvents(database, d.info, batches[i]!)));
+    for (const [i, o] of outcomes.entries()) {
+      expect(o.response.results.map((r) => r.status)).toEqual(batches[i]!.map(() => 'accepted'));
+      expect(o.response.contiguousSeq).toBe(45);
+      const held = await heldOf(group[i]!.info.stationId);
+      expect(held.map((h) => Number(h.seq))).toEqual(batches[i]!.map((e) => e.seq));
+      // the numbers the push answered are the ones stored, rising with the station's seq
+      expect(held.map((h) => Number(h.hub_seq))).toEqual(o.response.results.map((r) => (r.status === 'accepted' ? r.hubSeq : -1)));
+      expect([...held.map((h) => Number(h.hub_seq))].sort((a, b) => a - b)).toEqual(held.map((h) => Number(h.hub_seq)));
+    }
+    const log = await logNumbers();
+    expect(log).toEqual({ n: 8 * 45, min: 1, max: 8 * 45 });
+    expect(stats.writes).toBe(8);
+    // on PostgreSQL the pushes that queued behind the slow first write were written by one leader
+    if (driver === 'postgres') expect(stats.mostInOneTransaction).toBeGreaterThan(1);
+    else expect(stats.mostInOneTransaction).toBe(1);
+
+    const pulled = await pullAll(hub.url, supervisor.token, '0');
+    const ids = pulled.events.map((e) => e.event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(batches.flat().map((e) => e.id).sort());
+    const numbers = pulled.events.map((e) => e.hubSeq);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+  });
+
+  it('a group whose transaction fails is written again push by push: nothing lost, nothing twice', async () => {
+    const before = await logNumbers();
+    const group = await desks('gc-b', 6);
+    // PostgreSQL: the second write of a transaction fails, once, after the leader's own was
+    // written in it (rolled back with it); PGlite (no groups, each write its own statement):
+    // the first write fails, and only that push fails with it
+    let failed = false;
+    const { database, stats } = watched(hub.db, {
+      slowFirstMs: 300,
+      fail: (inTransaction, overall) => {
+        const now = !failed && (driver === 'postgres' ? inTransaction === 2 : overall === 1);
+        failed ||= now;
+        return now;
+      },
+    });
+    const batches = group.map((d) => intakes(d, 10));
+    const settled = await Promise.allSettled(group.map((d, i) => pushEvents(database, d.info, batches[i]!)));
+    expect(stats.failures).toBe(1);
+    if (driver === 'postgres') {
+      // the group's members were told nothing was written, and each wrote alone
+      expect(settled.map((s) => s.status)).toEqual(group.map(() => 'fulfilled'));
+    } else {
+      expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(1);
+    }
+    for (const [i, s] of settled.entries()) {
+      // a push that failed is sent again by its station: accepted now, once
+      const outcome = s.status === 'fulfilled' ? s.value : await pushEvents(database, group[i]!.info, batches[i]!);
+      expect(outcome.response.results.map((r) => r.status)).toEqual(batches[i]!.map(() => 'accepted'));
+      const held = await heldOf(group[i]!.info.stationId);
+      expect(held.map((h) => Number(h.seq))).toEqual(batches[i]!.map((e) => e.seq));
+    }
+    expect(await logNumbers()).toEqual({ n: before.n + 6 * 30, min: 1, max: before.max + 6 * 30 });
+    expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('a batch pushed again while its first push waits in a group is stored once: the second finds it held', async () => {
+    const [d] = await desks('gc-c', 1);
+    const others = await desks('gc-c-other', 3);
+    const { database } = watched(hub.db, { slowFirstMs: 200 });
+    const mine = intakes(d!, 5);
+    const pushes = [
+      ...others.map((o) => pushEvents(database, o.info, intakes(o, 5))),
+      pushEvents(database, d!.info, mine),
+      pushEvents(database, d!.info, mine),
+    ];
+    const outcomes = await Promise.all(pushes);
+    const [first, second] = outcomes.slice(-2).map((o) => o.response.results.map((r) => r.status));
+    expect([first, second].sort()).toEqual([mine.map(() => 'accepted'), mine.map(() => 'duplicate')].sort());
+    expect((await heldOf(d!.info.stationId)).map((h) => Number(h.seq))).toEqual(mine.map((e) => e.seq));
+  });
+});

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
 import { realSyncFd, type SyncFd } from './durable-node-fs';
-import type { Database, Queryable, Row } from './database';
+import type { Database, Queryable, QueryOptions, Row } from './database';
 import { errorFromShape, startPglite } from './pglite-engine';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread-protocol';
 import type { RandomPageCost } from './planner-costs';
@@ -168,8 +168,8 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
 
   const queue = new SerialQueue();
   let closed = false;
-  const query = async <R = Row>(sql: string, params?: readonly unknown[]) =>
-    rowsOf<R>(await ask(params ? { op: 'query', sql, params: [...params] } : { op: 'query', sql }));
+  const query = async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+    rowsOf<R>(await ask({ op: 'query', sql, ...(params ? { params: [...params] } : {}), ...(options?.prepare ? { prepare: true } : {}) }));
   const exec = async (sql: string) => {
     await ask({ op: 'exec', sql });
   };
@@ -190,7 +190,7 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
 
   return {
     kind: 'pglite',
-    query: <R = Row>(sql: string, params?: readonly unknown[]) => sent(() => query<R>(sql, params)),
+    query: <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => sent(() => query<R>(sql, params, options)),
     exec: (sql: string) => sent(() => exec(sql)),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       queue.run(async () => {
@@ -210,7 +210,7 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
           }
         };
         const tx: Queryable = {
-          query: <R = Row>(sql: string, params?: readonly unknown[]) => track(() => query<R>(sql, params)),
+          query: <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => track(() => query<R>(sql, params, options)),
           exec: (sql: string) => track(() => exec(sql)),
         };
         // a ROLLBACK that fails could leave the engine inside the transaction, and the next

@@ -12,7 +12,7 @@ export interface ThreadStart {
 
 export type ThreadRequest =
   | { id: number; op: 'open' }
-  | { id: number; op: 'query'; sql: string; params?: unknown[] }
+  | { id: number; op: 'query'; sql: string; params?: unknown[]; prepare?: boolean }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'backup' }
   | { id: number; op: 'close' };

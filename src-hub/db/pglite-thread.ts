@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { realSyncFd, type SyncFd } from './durable-node-fs';
 import { errorShape, startPglite } from './pglite-engine';
+import { PreparedStatements } from './pglite-prepared';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread-protocol';
 
 const port = parentPort;
@@ -26,19 +27,21 @@ const syncFd: SyncFd = start.observeSyncs
   : realSyncFd;
 
 let pg: PGlite | null = null;
+let prepared: PreparedStatements | null = null;
 let tail: Promise<void> = Promise.resolve();
 
 async function handle(m: ThreadRequest): Promise<void> {
   try {
     if (m.op === 'open') {
       pg = await startPglite(start.dataDir, { ...(start.randomPageCost !== undefined ? { randomPageCost: start.randomPageCost } : {}), syncFd });
+      prepared = new PreparedStatements(pg);
       send({ kind: 'done', id: m.id });
       return;
     }
     if (!pg) throw new Error('PGlite is closed');
     if (m.op === 'query') {
-      const result = await pg.query(m.sql, m.params);
-      send({ kind: 'rows', id: m.id, rows: result.rows as Record<string, unknown>[] });
+      const rows = m.prepare && prepared ? await prepared.query<Record<string, unknown>>(m.sql, m.params) : (await pg.query(m.sql, m.params)).rows;
+      send({ kind: 'rows', id: m.id, rows: rows as Record<string, unknown>[] });
     } else if (m.op === 'exec') {
       await pg.exec(m.sql);
       send({ kind: 'done', id: m.id });
@@ -48,6 +51,7 @@ async function handle(m: ThreadRequest): Promise<void> {
     } else {
       const closing = pg;
       pg = null;
+      prepared = null;
       await closing.close();
       send({ kind: 'done', id: m.id });
     }

@@ -34,6 +34,7 @@ async function recordHandedOut(db: Database, stationId: string, cursor: Cursor):
      ON CONFLICT (station_id) DO UPDATE SET pos = excluded.pos, hub_seq = excluded.hub_seq, updated_at = now()
       WHERE (station_pull.pos, station_pull.hub_seq) < (excluded.pos, excluded.hub_seq)`,
     [stationId, cursor.pos, cursor.hubSeq],
+    { prepare: true },
   );
 }
 
@@ -61,7 +62,7 @@ export async function pullEvents(db: Database, me: StationInfo, after: Cursor, l
   // Read first, and bound both queries by it: every position up to it is committed already
   // (commit order), so the two queries, even run as separate statements while pushes commit,
   // see the same rows; and a page that is not full may move the cursor up to it.
-  const maxRow = await db.query<{ m: number }>('SELECT coalesce(max(hub_seq), 0) AS m FROM events');
+  const maxRow = await db.query<{ m: number }>('SELECT coalesce(max(hub_seq), 0) AS m FROM events', [], { prepare: true });
   const committed = Number(maxRow[0]?.m ?? 0);
   if (after.pos > committed) {
     throw new HubError(
@@ -74,11 +75,13 @@ export async function pullEvents(db: Database, me: StationInfo, after: Cursor, l
   const liveAfter = after.hubSeq < after.pos ? after.pos - 1 : after.pos;
   const live = await db.query<PageRow>(
     `SELECT e.hub_seq AS pos, e.hub_seq, e.content
-       FROM events e JOIN case_audience a ON a.case_id = e.case_id AND a.station_id = $1
-      WHERE e.hub_seq > $2 AND e.hub_seq <= $3 AND e.hub_seq >= a.granted_seq
+       FROM events e
+      WHERE e.hub_seq > $2 AND e.hub_seq <= $3
+        AND e.hub_seq >= (SELECT a.granted_seq FROM case_audience a WHERE a.station_id = $1 AND a.case_id = e.case_id)
       ORDER BY e.hub_seq
       LIMIT $4`,
     [me.stationId, liveAfter, committed, limit + 1],
+    { prepare: true },
   );
   const backfill = await db.query<PageRow>(
     `SELECT a.granted_seq AS pos, e.hub_seq, e.content
@@ -88,6 +91,7 @@ export async function pullEvents(db: Database, me: StationInfo, after: Cursor, l
       ORDER BY a.granted_seq, e.hub_seq
       LIMIT $5`,
     [me.stationId, after.pos, after.hubSeq, committed, limit + 1],
+    { prepare: true },
   );
   const rows = [...live, ...backfill]
     .map((r) => ({ pos: Number(r.pos), hubSeq: Number(r.hub_seq), content: r.content }))

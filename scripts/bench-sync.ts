@@ -808,42 +808,62 @@ async function main(): Promise<void> {
           server.closeAllConnections();
         }),
     );
-    const profile = mkdtempSync(join(tmpdir(), 'relay-bench-sync-'));
-    cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: !opts.headed,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    cleanups.push(() => context.close());
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => console.log(`  page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') console.log(`  page console: ${msg.text()}`);
-    });
-    await page.goto(`http://127.0.0.1:${port}/bench-sync.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
-    const userAgent = await page.evaluate(() => window.relaySyncBench.userAgent());
-    console.log(`Relay Desk sync benchmark: ${int(opts.events)} queued events; ingest ${int(opts.ingest)} events from ${opts.stations} stations`);
-    const loadBefore = loadavg();
-    console.log(`browser: ${userAgent}; node ${process.version}; ${cpus().length} CPUs; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-    if (loadBefore[0]! > cpus().length * 0.5) console.log(`note: other work is running on this machine (load ${loadBefore[0]!.toFixed(2)} on ${cpus().length} CPUs): figures will be lower and noisier`);
+    /**
+     * A browser with a profile of its own, for one database's run: the runs before leave
+     * Chromium's storage holding their desks' databases (and compacting them for a while once
+     * deleted), which slowed the next run's browser side by a tenth or more.
+     */
+    const openBrowser = async () => {
+      const profile = mkdtempSync(join(tmpdir(), 'relay-bench-sync-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        headless: !opts.headed,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+      });
+      let closed = false;
+      const close = async () => {
+        if (closed) return;
+        closed = true;
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      };
+      cleanups.push(close);
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('pageerror', (err) => console.log(`  page error: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') console.log(`  page console: ${msg.text()}`);
+      });
+      await page.goto(`http://127.0.0.1:${port}/bench-sync.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+      return { page, close };
+    };
 
     const results: Awaited<ReturnType<typeof runDatabase>>[] = [];
+    let userAgent = '';
+    let loadBefore = loadavg();
     for (const kind of kinds) {
       if (skipped[kind]) continue;
       if (results.length > 0) {
-        // the run before leaves the browser's storage and the hub's database writing in the
-        // background for a while: each database is measured on a machine that has settled
+        // the run before leaves the hub's database writing in the background for a while:
+        // each database is measured on a machine that has settled
         const quiet = Math.max(10, opts.settle * 5);
-        console.log(`\nletting the browser's storage and the previous database settle for ${quiet} s ...`);
+        console.log(`\nletting the previous run's database and browser settle for ${quiet} s ...`);
         await sleep(quiet * 1000);
       }
-      results.push(await runDatabase(kind, page, opts, ingest, (fn) => cleanups.push(fn)));
+      const browser = await openBrowser();
+      if (results.length === 0) {
+        userAgent = await browser.page.evaluate(() => window.relaySyncBench.userAgent());
+        console.log(`Relay Desk sync benchmark: ${int(opts.events)} queued events; ingest ${int(opts.ingest)} events from ${opts.stations} stations`);
+        loadBefore = loadavg();
+        console.log(`browser: ${userAgent}; node ${process.version}; ${cpus().length} CPUs; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+        if (loadBefore[0]! > cpus().length * 0.5) console.log(`note: other work is running on this machine (load ${loadBefore[0]!.toFixed(2)} on ${cpus().length} CPUs): figures will be lower and noisier`);
+      }
+      results.push(await runDatabase(kind, browser.page, opts, ingest, (fn) => cleanups.push(fn)));
+      // its desks' databases go with its profile
+      await browser.close();
     }
-    await page.evaluate((n) => window.relaySyncBench.reset(n), results.flatMap((r) => r.browserDbs));
 
     // ---- report ----
     const rows: string[][] = [['measure', 'database', 'figure', `RAW (same database / browser, same run)`, 'target', 'result']];

@@ -31,6 +31,12 @@ export interface PgliteOptions {
   onSync?: (path: string) => void;
   /** the database thread's entry (tests start a failing one) */
   threadEntry?: URL;
+  /**
+   * A stopped database thread is started again after `delayMs` (default 1 s), doubling while
+   * it keeps stopping soon after starting, up to `maxDelayMs` (default 30 s); false: never
+   * (every call fails until the hub is restarted).
+   */
+  restart?: false | { delayMs?: number; maxDelayMs?: number };
 }
 
 /** Owner-only access to a data folder (no-op where the system has no such modes). */
@@ -102,76 +108,159 @@ async function onThisThread(dataDir: string, options: PgliteOptions, lock: DataD
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-/** The engine in its own thread: every call is a message, answered in order. */
+/** One start of the engine's thread. */
+interface EngineThread {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>;
+  /** why it stopped, once it has: every call to it fails with this ("PGlite is closed": 503) */
+  stopped: Error | null;
+  startedAt: number;
+}
+
+/** A thread that ran this long before it stopped starts again after the shortest wait. */
+const STEADY_MS = 60_000;
+
+/**
+ * The engine in its own thread: every call is a message, answered in order. If the thread
+ * stops (a fatal fault in the engine, or an answer that cannot be read), every call fails as
+ * "database unavailable" (the hub answers 503) while a new thread opens the data folder again
+ * (PostgreSQL's crash recovery replays the write-ahead log: what was committed is there), after
+ * a wait that doubles while starts keep failing. A transaction never moves to the new thread:
+ * the one that was open fails and is not committed.
+ */
 async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDirLock): Promise<Database> {
   const start: ThreadStart = {
     dataDir,
     ...(options.randomPageCost !== undefined ? { randomPageCost: options.randomPageCost } : {}),
     observeSyncs: options.onSync !== undefined,
   };
-  const worker = new Worker(options.threadEntry ?? new URL('./pglite-thread.mjs', import.meta.url), { workerData: start });
-  const pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>();
+  const restart = options.restart === false ? null : { delayMs: options.restart?.delayMs ?? 1000, maxDelayMs: options.restart?.maxDelayMs ?? 30_000 };
   let nextId = 0;
-  let stopped: Error | null = null;
   let closing = false;
+  let recentStarts = 0;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  let restarting: Promise<void> | null = null;
 
-  const stop = (reason: string) => {
-    if (stopped) return;
-    // "PGlite is closed": the hub answers 503 database_unavailable (error-handler.ts), and its
-    // health check says so, until it is restarted
-    stopped = new Error(`PGlite is closed: the embedded database thread stopped (${reason})`);
-    if (!closing) console.error(`relay hub: ${stopped.message}; every request now answers 503 until the hub is restarted`);
-    for (const [, p] of pending) p.reject(stopped);
-    pending.clear();
+  const spawn = (): EngineThread => {
+    const t: EngineThread = {
+      worker: new Worker(options.threadEntry ?? new URL('./pglite-thread.mjs', import.meta.url), { workerData: start }),
+      pending: new Map(),
+      stopped: null,
+      startedAt: Date.now(),
+    };
+    t.worker.on('message', (reply: ThreadReply) => {
+      if (reply.kind === 'synced') {
+        options.onSync?.(reply.path);
+        return;
+      }
+      const p = t.pending.get(reply.id);
+      if (!p) return;
+      t.pending.delete(reply.id);
+      if (reply.kind === 'error') p.reject(errorFromShape(reply.error));
+      else p.resolve(reply);
+    });
+    t.worker.on('error', (e) => stopThread(t, e instanceof Error ? e.message : String(e)));
+    // an answer that cannot be read would leave its caller waiting for good
+    t.worker.on('messageerror', (e) => {
+      stopThread(t, `an answer could not be read: ${e.message}`);
+      void t.worker.terminate();
+    });
+    t.worker.on('exit', (code) => stopThread(t, closing ? 'closed' : `exit code ${code}`));
+    return t;
   };
-  worker.on('message', (reply: ThreadReply) => {
-    if (reply.kind === 'synced') {
-      options.onSync?.(reply.path);
+
+  let current = spawn();
+
+  function stopThread(t: EngineThread, reason: string): void {
+    if (t.stopped) return;
+    // "PGlite is closed": the hub answers 503 database_unavailable (error-handler.ts), and its
+    // health check says so, until a new thread has opened the database
+    t.stopped = new Error(`PGlite is closed: the embedded database thread stopped (${reason})`);
+    for (const [, p] of t.pending) p.reject(t.stopped);
+    t.pending.clear();
+    if (t !== current || closing) return;
+    if (Date.now() - t.startedAt >= STEADY_MS) recentStarts = 0;
+    if (!restart) {
+      console.error(`relay hub: ${t.stopped.message}; every request now answers 503 until the hub is restarted`);
       return;
     }
-    const p = pending.get(reply.id);
-    if (!p) return;
-    pending.delete(reply.id);
-    if (reply.kind === 'error') p.reject(errorFromShape(reply.error));
-    else p.resolve(reply);
-  });
-  worker.on('error', (e) => stop(e instanceof Error ? e.message : String(e)));
-  // an answer that cannot be read would leave its caller waiting for good
-  worker.on('messageerror', (e) => {
-    stop(`an answer could not be read: ${e.message}`);
-    void worker.terminate();
-  });
-  worker.on('exit', (code) => stop(closing ? 'closed' : `exit code ${code}`));
+    console.error(`relay hub: ${t.stopped.message}; every request answers 503 until it has started again (in ${waitMs() / 1000} s)`);
+    scheduleRestart();
+  }
 
-  const ask = (m: WithoutId<ThreadRequest>): Promise<ThreadReply> => {
-    if (stopped) return Promise.reject(stopped);
+  const waitMs = () => (restart ? Math.min(restart.maxDelayMs, restart.delayMs * 2 ** Math.min(recentStarts, 16)) : 0);
+
+  const scheduleRestart = () => {
+    if (closing || restartTimer || restarting) return;
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      restarting = startAgain()
+        .catch(() => true)
+        .then((again) => {
+          restarting = null;
+          if (again) scheduleRestart();
+        });
+    }, waitMs());
+    restartTimer.unref();
+  };
+
+  /** Open the database on a new thread; true: it did not start, try again later. */
+  const startAgain = async (): Promise<boolean> => {
+    // the old engine is gone before the data folder is opened again
+    await current.worker.terminate().catch(() => undefined);
+    if (closing) return false;
+    const t = spawn();
+    try {
+      await askOn(t, { op: 'open' });
+    } catch (e) {
+      recentStarts++;
+      await t.worker.terminate().catch(() => undefined);
+      if (closing) return false;
+      console.error(`relay hub: the embedded database did not start again (${e instanceof Error ? e.message : String(e)}); next try in ${waitMs() / 1000} s`);
+      return true;
+    }
+    if (closing) {
+      await t.worker.terminate();
+      return false;
+    }
+    recentStarts++;
+    current = t;
+    console.error('relay hub: the embedded database thread started again; the hub answers requests again');
+    return false;
+  };
+
+  const askOn = (t: EngineThread, m: WithoutId<ThreadRequest>): Promise<ThreadReply> => {
+    if (t.stopped) return Promise.reject(t.stopped);
     const id = nextId++;
     return new Promise<ThreadReply>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      t.pending.set(id, { resolve, reject });
       try {
-        worker.postMessage({ ...m, id } as ThreadRequest);
+        t.worker.postMessage({ ...m, id } as ThreadRequest);
       } catch (e) {
-        pending.delete(id);
+        t.pending.delete(id);
         reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   };
+  const ask = (m: WithoutId<ThreadRequest>) => askOn(current, m);
   const rowsOf = <R>(r: ThreadReply): R[] => (r.kind === 'rows' ? (r.rows as R[]) : []);
 
   try {
     await ask({ op: 'open' });
   } catch (e) {
     closing = true;
-    await worker.terminate();
+    if (restartTimer) clearTimeout(restartTimer);
+    await current.worker.terminate();
     throw e;
   }
 
   const queue = new SerialQueue();
   let closed = false;
-  const query = async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
-    rowsOf<R>(await ask({ op: 'query', sql, ...(params ? { params: [...params] } : {}), ...(options?.prepare ? { prepare: true } : {}) }));
-  const exec = async (sql: string) => {
-    await ask({ op: 'exec', sql });
+  // on the thread running now, or (a transaction's statements) on the one its BEGIN went to
+  const query = async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions, on: EngineThread = current) =>
+    rowsOf<R>(await askOn(on, { op: 'query', sql, ...(params ? { params: [...params] } : {}), ...(options?.prepare ? { prepare: true } : {}) }));
+  const exec = async (sql: string, on: EngineThread = current) => {
+    await askOn(on, { op: 'exec', sql });
   };
 
   // A call outside a transaction holds the queue only until it is sent: the thread answers in
@@ -194,7 +283,8 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     exec: (sql: string) => sent(() => exec(sql)),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       queue.run(async () => {
-        await exec('BEGIN');
+        const thread = current;
+        await exec('BEGIN', thread);
         // a statement that failed aborts the transaction: PostgreSQL then answers COMMIT by
         // rolling back without an error, so a failure fn caught must still fail the transaction
         let failed: unknown = null;
@@ -210,16 +300,17 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
           }
         };
         const tx: Queryable = {
-          query: <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => track(() => query<R>(sql, params, options)),
-          exec: (sql: string) => track(() => exec(sql)),
+          query: <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => track(() => query<R>(sql, params, options, thread)),
+          exec: (sql: string) => track(() => exec(sql, thread)),
         };
         // a ROLLBACK that fails could leave the engine inside the transaction, and the next
-        // statements answered as done yet never committed: stop rather than run on
+        // statements answered as done yet never committed: that thread stops (and, unless it
+        // had stopped already, a new one starts) rather than run on
         const rollBack = async () => {
           ended = true;
-          await exec('ROLLBACK').catch((e: unknown) => {
-            stop(`ROLLBACK failed: ${e instanceof Error ? e.message : String(e)}`);
-            void worker.terminate();
+          await exec('ROLLBACK', thread).catch((e: unknown) => {
+            stopThread(thread, `ROLLBACK failed: ${e instanceof Error ? e.message : String(e)}`);
+            void thread.worker.terminate();
           });
         };
         let result: T;
@@ -234,7 +325,7 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
           throw failed;
         }
         ended = true;
-        await exec('COMMIT');
+        await exec('COMMIT', thread);
         return result;
       }),
     backup: async () => {
@@ -247,11 +338,13 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
       closed = true;
       try {
         await queue.run(() => ask({ op: 'close' })).catch((e: unknown) => {
-          if (!stopped) throw e;
+          if (!current.stopped) throw e;
         });
       } finally {
         closing = true;
-        await worker.terminate();
+        if (restartTimer) clearTimeout(restartTimer);
+        await restarting;
+        await current.worker.terminate();
         lock.release();
       }
     },

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src-hub/db/database';
 import { openPglite } from '../../src-hub/db/pglite-driver';
 import { isDatabaseUnavailable } from '../../src-hub/http/error-handler';
@@ -133,8 +133,23 @@ describe('PGlite on its own thread', () => {
     expect(await again.query('SELECT n FROM t')).toEqual([{ n: 6 }]);
   });
 
-  it('a thread that stops fails the call in hand and every later one as "database unavailable"', async () => {
-    const db = await open({ threadEntry: new URL('./fixtures/pglite-thread-dies.mjs', import.meta.url) });
+  const DIES = new URL('./fixtures/pglite-thread-dies.mjs', import.meta.url);
+
+  /** the first answer of `ask` that is not "database unavailable" (waiting for a restart) */
+  async function whenAnswering<T>(ask: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await ask();
+      } catch (e) {
+        if (!isDatabaseUnavailable(e) || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+  }
+
+  it('a thread that stops fails the call in hand and every later one as "database unavailable" (restart off)', async () => {
+    const db = await open({ threadEntry: DIES, restart: false });
     expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     const dying = await db.query("SELECT 'die'").catch((e: unknown) => e);
     expect(dying).toBeInstanceOf(Error);
@@ -142,5 +157,81 @@ describe('PGlite on its own thread', () => {
     expect(isDatabaseUnavailable(dying)).toBe(true);
     const later = await db.transaction(async (tx) => tx.query('SELECT 1')).catch((e: unknown) => e);
     expect(isDatabaseUnavailable(later)).toBe(true);
+  });
+
+  it('a thread that stops is started again: calls fail as unavailable meanwhile, then the committed data is there', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const db = await open({ threadEntry: DIES, restart: { delayMs: 50 } });
+    await db.exec('CREATE TABLE t (n integer PRIMARY KEY)');
+    await db.query('INSERT INTO t VALUES ($1)', [1], { prepare: true });
+    const dying = await db.query("SELECT 'die'").catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(dying)).toBe(true);
+    expect(isDatabaseUnavailable(await db.query('SELECT 1').catch((e: unknown) => e))).toBe(true);
+    expect(await whenAnswering(() => db.query('SELECT n FROM t ORDER BY n', [], { prepare: true }))).toEqual([{ n: 1 }]);
+    // the new thread writes, and dies and starts again as the first did
+    await db.query('INSERT INTO t VALUES ($1)', [2], { prepare: true });
+    await db.query("SELECT 'die'").catch(() => undefined);
+    expect(await whenAnswering(() => db.query('SELECT n FROM t ORDER BY n'))).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/database thread stopped \(exit code 7\).*answers 503 until it has started again/),
+      expect.stringMatching(/started again/),
+      expect.stringMatching(/database thread stopped \(exit code 7\)/),
+      expect.stringMatching(/started again/),
+    ]);
+    errors.mockRestore();
+  });
+
+  it('a transaction open when its thread stops fails, and nothing of it is on the new thread', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const db = await open({ threadEntry: DIES, restart: { delayMs: 50 } });
+    await db.exec('CREATE TABLE t (n integer PRIMARY KEY)');
+    const failed = await db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (1)');
+        await tx.query("SELECT 'die'");
+      })
+      .catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(failed)).toBe(true);
+    expect(await whenAnswering(() => db.query('SELECT count(*)::int AS c FROM t'))).toEqual([{ c: 0 }]);
+    // and transactions work on the new thread
+    await db.transaction(async (tx) => tx.query('INSERT INTO t VALUES (2)'));
+    expect(await db.query('SELECT n FROM t')).toEqual([{ n: 2 }]);
+    errors.mockRestore();
+  });
+
+  it('a thread that cannot start is tried again, waiting longer each time, until it starts; close() stops the tries', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const db = await open({ threadEntry: DIES, restart: { delayMs: 20, maxDelayMs: 80 } });
+    await db.exec('CREATE TABLE t (n integer); INSERT INTO t VALUES (3)');
+    process.env.RELAY_TEST_THREAD_FAILS_TO_OPEN = '1';
+    try {
+      await db.query("SELECT 'die'").catch(() => undefined);
+      // each try logs; the waits grow: 20, 40, 80, 80 ms ...
+      await vi.waitFor(() => expect(errors.mock.calls.filter((c) => /did not start again/.test(String(c[0])))).toHaveLength(3), { timeout: 30_000, interval: 20 });
+      expect(isDatabaseUnavailable(await db.query('SELECT 1').catch((e: unknown) => e))).toBe(true);
+      const waits = errors.mock.calls.map((c) => /next try in ([\d.]+) s/.exec(String(c[0]))?.[1]).filter(Boolean);
+      expect(waits.slice(0, 3)).toEqual(['0.04', '0.08', '0.08']);
+    } finally {
+      delete process.env.RELAY_TEST_THREAD_FAILS_TO_OPEN;
+    }
+    expect(await whenAnswering(() => db.query('SELECT n FROM t'))).toEqual([{ n: 3 }]);
+
+    // failing again, then closed: the tries stop, and the data folder is free
+    const dir = fresh();
+    const other = await openPglite(dir, { threadEntry: DIES, restart: { delayMs: 20 } });
+    process.env.RELAY_TEST_THREAD_FAILS_TO_OPEN = '1';
+    try {
+      await other.query("SELECT 'die'").catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      await other.close();
+    } finally {
+      delete process.env.RELAY_TEST_THREAD_FAILS_TO_OPEN;
+    }
+    const tried = errors.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(errors.mock.calls.length).toBe(tried);
+    const again = await open({}, dir);
+    expect(await again.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    errors.mockRestore();
   });
 });

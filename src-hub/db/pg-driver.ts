@@ -78,6 +78,13 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>) => {
       const client = await pool.connect();
       let broken = false;
+      // a checked-out client has no pool listener: a connection the server ends while the
+      // transaction waits (a push waiting for its write group) would otherwise be an unhandled
+      // 'error' event and end the hub; the next statement fails instead, and the client is dropped
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -98,6 +105,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
         }
         throw e;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     },

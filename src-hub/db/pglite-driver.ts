@@ -120,6 +120,9 @@ interface EngineThread {
 /** A thread that ran this long before it stopped starts again after the shortest wait. */
 const STEADY_MS = 60_000;
 
+/** How long a new thread may take to open the database before it counts as a failed start. */
+const OPEN_TIMEOUT_MS = 120_000;
+
 /**
  * The engine in its own thread: every call is a message, answered in order. If the thread
  * stops (a fatal fault in the engine, or an answer that cannot be read), every call fails as
@@ -211,7 +214,12 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     if (closing) return false;
     const t = spawn();
     try {
-      await askOn(t, { op: 'open' });
+      // an open that never answers counts as a failed start (else close() would wait for it)
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to open within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
+      });
+      await Promise.race([askOn(t, { op: 'open' }), timeout]).finally(() => clearTimeout(timer));
     } catch (e) {
       recentStarts++;
       await t.worker.terminate().catch(() => undefined);
@@ -220,6 +228,8 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
       return true;
     }
     if (closing) {
+      // closed while it started: shut the engine down cleanly (no recovery needed next time)
+      await askOn(t, { op: 'close' }).catch(() => undefined);
       await t.worker.terminate();
       return false;
     }

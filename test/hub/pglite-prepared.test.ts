@@ -99,7 +99,7 @@ describe('prepared statements on PGlite', () => {
       expect(await db.query('SELECT n FROM t ORDER BY n', [], { prepare: true })).toEqual([{ n: 1 }, { n: 2 }]);
     });
 
-    it('a prepared write outside a transaction is on disk when it answers: the write-ahead log was synced', async () => {
+    it('a prepared write outside a transaction commits as it answers: its commit synced the write-ahead log', async () => {
       const synced: string[] = [];
       const db = await open({ onSync: (path) => synced.push(path) });
       await db.exec('CREATE TABLE t (n integer PRIMARY KEY)');

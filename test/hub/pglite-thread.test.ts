@@ -174,9 +174,9 @@ describe('PGlite on its own thread', () => {
     expect(await whenAnswering(() => db.query('SELECT n FROM t ORDER BY n'))).toEqual([{ n: 1 }, { n: 2 }]);
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
       expect.stringMatching(/database thread stopped \(exit code 7\).*answers 503 until it has started again/),
-      expect.stringMatching(/started again/),
+      expect.stringMatching(/thread started again/),
       expect.stringMatching(/database thread stopped \(exit code 7\)/),
-      expect.stringMatching(/started again/),
+      expect.stringMatching(/thread started again/),
     ]);
     errors.mockRestore();
   });
@@ -232,6 +232,26 @@ describe('PGlite on its own thread', () => {
     expect(errors.mock.calls.length).toBe(tried);
     const again = await open({}, dir);
     expect(await again.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    errors.mockRestore();
+  });
+
+  it('a transaction never goes on on the thread started after its own stopped: its later statements fail, nothing of it is kept', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const db = await open({ threadEntry: DIES, restart: { delayMs: 20 } });
+    await db.exec('CREATE TABLE t (n integer PRIMARY KEY)');
+    let later: unknown = null;
+    const failed = await db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (1)');
+        await tx.query("SELECT 'die'").catch(() => undefined);
+        // the new thread is up before this transaction's next statement
+        await vi.waitFor(() => expect(errors.mock.calls.some((c) => /thread started again/.test(String(c[0])))).toBe(true), { timeout: 30_000, interval: 20 });
+        later = await tx.query('INSERT INTO t VALUES (2)').catch((e: unknown) => e);
+      })
+      .catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(later)).toBe(true);
+    expect(isDatabaseUnavailable(failed)).toBe(true);
+    expect(await db.query('SELECT count(*)::int AS c FROM t')).toEqual([{ c: 0 }]);
     errors.mockRestore();
   });
 });

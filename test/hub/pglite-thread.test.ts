@@ -3,7 +3,7 @@
  * the same answers as on the caller's thread — rows, SQLSTATE codes, transactions that commit
  * or roll back whole — durable commits, and a clear, lasting failure if the thread stops.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -252,6 +252,22 @@ describe('PGlite on its own thread', () => {
     expect(isDatabaseUnavailable(later)).toBe(true);
     expect(isDatabaseUnavailable(failed)).toBe(true);
     expect(await db.query('SELECT count(*)::int AS c FROM t')).toEqual([{ c: 0 }]);
+    errors.mockRestore();
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('restarts leave no file handles behind (the stopped engine’s files are closed with its thread)', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handles = () => readdirSync('/proc/self/fd').length;
+    const db = await open({ threadEntry: DIES, restart: { delayMs: 20 } });
+    await db.exec('CREATE TABLE t (n integer); INSERT INTO t VALUES (1)');
+    const after: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await db.query("SELECT 'die'").catch(() => undefined);
+      expect(await whenAnswering(() => db.query('SELECT n FROM t'))).toEqual([{ n: 1 }]);
+      after.push(handles());
+    }
+    // the same after the fourth restart as after the first (a leak would grow with each)
+    expect(after[3]! - after[0]!).toBeLessThanOrEqual(2);
     errors.mockRestore();
   });
 });

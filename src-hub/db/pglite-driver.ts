@@ -120,8 +120,8 @@ interface EngineThread {
 /** A thread that ran this long before it stopped starts again after the shortest wait. */
 const STEADY_MS = 60_000;
 
-/** How long a new thread may take to open the database before it counts as a failed start. */
-const OPEN_TIMEOUT_MS = 120_000;
+/** How long closing waits for a thread that has just started again to shut its engine down. */
+const CLEAN_CLOSE_MS = 5_000;
 
 /**
  * The engine in its own thread: every call is a message, answered in order. If the thread
@@ -143,6 +143,8 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
   let recentStarts = 0;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
   let restarting: Promise<void> | null = null;
+  /** a new thread opening the database (startAgain) */
+  let opening: EngineThread | null = null;
 
   const spawn = (): EngineThread => {
     const t: EngineThread = {
@@ -213,23 +215,22 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
     await current.worker.terminate().catch(() => undefined);
     if (closing) return false;
     const t = spawn();
+    // however long PostgreSQL's recovery takes; close() ends it if the hub stops meanwhile
+    opening = t;
     try {
-      // an open that never answers counts as a failed start (else close() would wait for it)
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer to open within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
-      });
-      await Promise.race([askOn(t, { op: 'open' }), timeout]).finally(() => clearTimeout(timer));
+      await askOn(t, { op: 'open' });
     } catch (e) {
       recentStarts++;
       await t.worker.terminate().catch(() => undefined);
       if (closing) return false;
       console.error(`relay hub: the embedded database did not start again (${e instanceof Error ? e.message : String(e)}); next try in ${waitMs() / 1000} s`);
       return true;
+    } finally {
+      opening = null;
     }
     if (closing) {
-      // closed while it started: shut the engine down cleanly (no recovery needed next time)
-      await askOn(t, { op: 'close' }).catch(() => undefined);
+      // closed as it started: shut the engine down cleanly if it answers soon (no recovery next time)
+      await Promise.race([askOn(t, { op: 'close' }).catch(() => undefined), new Promise((r) => setTimeout(r, CLEAN_CLOSE_MS).unref())]);
       await t.worker.terminate();
       return false;
     }
@@ -353,6 +354,8 @@ async function onItsThread(dataDir: string, options: PgliteOptions, lock: DataDi
       } finally {
         closing = true;
         if (restartTimer) clearTimeout(restartTimer);
+        // a thread still opening the folder (a long recovery) is ended, not waited for
+        if (opening) await opening.worker.terminate().catch(() => undefined);
         await restarting;
         await current.worker.terminate();
         lock.release();

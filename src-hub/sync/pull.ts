@@ -95,6 +95,12 @@ const LIVE_FROM_LOG_SQL = `
    ORDER BY e.hub_seq
    LIMIT $4`;
 
+async function liveEvents(db: Database, me: StationInfo, after: number, committed: number, limit: number, narrowAudience: number): Promise<PageRow[]> {
+  const [size] = await db.query<{ n: number }>(AUDIENCE_SIZE_SQL, [me.stationId, narrowAudience + 1], { prepare: true });
+  const wide = Number(size?.n ?? 0) > narrowAudience;
+  return db.query<PageRow>(wide ? LIVE_FROM_LOG_SQL : LIVE_FROM_GRANTS_SQL, [me.stationId, after, committed, limit + 1], { prepare: true });
+}
+
 /** @param narrowAudience see NARROW_AUDIENCE (tests read both ways) */
 export async function pullEvents(db: Database, me: StationInfo, after: Cursor, limit: number, narrowAudience = NARROW_AUDIENCE): Promise<PullPage> {
   // Read first, and bound both queries by it: every position up to it is committed already
@@ -111,8 +117,8 @@ export async function pullEvents(db: Database, me: StationInfo, after: Cursor, l
   }
   // in the middle of a grant's backfill (hubSeq < pos), the event at pos itself is still due
   const liveAfter = after.hubSeq < after.pos ? after.pos - 1 : after.pos;
-  const wide = Number((await db.query<{ n: number }>(AUDIENCE_SIZE_SQL, [me.stationId, narrowAudience + 1], { prepare: true }))[0]?.n ?? 0) > narrowAudience;
-  const live = await db.query<PageRow>(wide ? LIVE_FROM_LOG_SQL : LIVE_FROM_GRANTS_SQL, [me.stationId, liveAfter, committed, limit + 1], { prepare: true });
+  // nothing committed after the cursor (an idle poll): no live event can be due
+  const live = liveAfter >= committed ? [] : await liveEvents(db, me, liveAfter, committed, limit, narrowAudience);
   const backfill = await db.query<PageRow>(
     `SELECT a.granted_seq AS pos, e.hub_seq, e.content
        FROM case_audience a JOIN events e ON e.case_id = a.case_id AND e.hub_seq < a.granted_seq

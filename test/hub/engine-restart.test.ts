@@ -67,7 +67,7 @@ describe('the hub when its embedded engine stops', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json<PushResponse>().results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted']);
     const pulled = await app.inject({ method: 'GET', url: `${API_PREFIX}/events?after=0`, headers: { authorization: `Bearer ${desk.token}` } });
-    expect(pulled.json<PullResponse>().events.map((e) => e.event.id)).toEqual([...first, transfer].map((e) => e.id));
+    expect(pulled.json<PullResponse>().events.map((e) => (e.event as { id: string }).id)).toEqual([...first, transfer].map((e) => e.id));
     expect(errors.mock.calls.map((call) => String(call[0])).some((m) => /thread started again/.test(m))).toBe(true);
   }, 60_000);
 });

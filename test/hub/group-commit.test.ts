@@ -112,7 +112,8 @@ describeEachDriver('pushes arriving together', (driver) => {
         return outcome;
       }),
     );
-    // answered only once committed (on PGlite, where each write is its own statement, too)
+    // answered only once committed: on PostgreSQL a member hears of its write only after the
+    // leader's (delayed) COMMIT; on PGlite each push writes and commits its own statement
     expect(visibleAtAnswer).toEqual(group.map(() => 45));
     for (const [i, o] of outcomes.entries()) {
       expect(o.response.results.map((r) => r.status)).toEqual(batches[i]!.map(() => 'accepted'));

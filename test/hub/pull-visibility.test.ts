@@ -304,5 +304,5 @@ describeEachDriver('hub pull and visibility', (driver) => {
     }
     // the scenario above gave the stations plenty to see, live and back-filled
     expect(compared).toBeGreaterThan(200);
-  });
+  }, 180_000);
 });

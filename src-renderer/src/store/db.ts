@@ -87,6 +87,11 @@ export interface HubAckRow {
   n?: number;
   ids: string[];
   hubSeqs: number[];
+  /**
+   * event id → the pull cursor it was recorded at (its outbox row's basis), for those of `ids`
+   * that had one: kept so an event sent again later (the hub lost it: gaps) carries it again
+   */
+  bases?: Record<string, string>;
 }
 
 export interface SettingRow {

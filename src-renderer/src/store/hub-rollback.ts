@@ -11,6 +11,7 @@
 import type { Station } from '../../../src-common/domain';
 import { COUNTER } from './counters';
 import type { RelayDb, StoredEvent } from './db';
+import { acknowledgedBases } from './hub-seqs';
 import { CURSOR_KEY } from './pull-cursor';
 
 export interface StartOver {
@@ -22,7 +23,7 @@ export interface StartOver {
 
 /** @param stationId this station (read from its settings when not given) */
 export async function startOverAfterHubRollback(db: RelayDb, stationId?: string, now: Date = new Date()): Promise<StartOver> {
-  return db.transaction('rw', [db.settings, db.events, db.outbox, db.rejected, db.counters], async () => {
+  return db.transaction('rw', [db.settings, db.events, db.outbox, db.rejected, db.counters, db.hubAcks], async () => {
     const from = (await db.settings.get(CURSOR_KEY))?.value;
     await db.settings.put({ key: CURSOR_KEY, value: '0' });
     const me = stationId ?? ((await db.settings.get('station'))?.value as Station | undefined)?.stationId;
@@ -34,7 +35,8 @@ export async function startOverAfterHubRollback(db: RelayDb, stationId?: string,
       const refused = await db.rejected.bulkGet(recent.map((e) => e.id));
       const last: StoredEvent | undefined = recent.find((_, i) => !refused[i]);
       if (last && !(await db.outbox.get(last.id))) {
-        await db.outbox.add({ eventId: last.id, lseq: last.lseq, queuedAt: now.toISOString() });
+        const basis = (await acknowledgedBases(db, [last.id])).get(last.id);
+        await db.outbox.add({ eventId: last.id, lseq: last.lseq, queuedAt: now.toISOString(), ...(basis ? { basis } : {}) });
         const row = await db.counters.get(COUNTER.outbox);
         await db.counters.put({ key: COUNTER.outbox, n: (row?.n ?? 0) + 1 });
         requeued = last.id;

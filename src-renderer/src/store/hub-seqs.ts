@@ -15,10 +15,19 @@
  */
 import type { HubAckRow, RelayDb, StoredEvent } from './db';
 
-/** Record one acknowledgement's numbers (call inside the transaction that settles the outbox). */
-export async function recordHubSeqs(db: RelayDb, numbers: ReadonlyArray<readonly [string, number]>): Promise<void> {
+/**
+ * Record one acknowledgement's numbers (call inside the transaction that settles the outbox),
+ * with the pull cursor each of those events was recorded at (`bases`, from their outbox rows).
+ */
+export async function recordHubSeqs(
+  db: RelayDb,
+  numbers: ReadonlyArray<readonly [string, number]>,
+  bases: Readonly<Record<string, string>> = {},
+): Promise<void> {
   if (numbers.length === 0) return;
-  await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n) });
+  const kept: Record<string, string> = {};
+  for (const [id] of numbers) if (typeof bases[id] === 'string') kept[id] = bases[id];
+  await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n), ...(Object.keys(kept).length > 0 ? { bases: kept } : {}) });
 }
 
 /** id → number from acknowledgement rows, later rows winning; only `want` ids when given. */
@@ -31,15 +40,33 @@ function numbersOf(rows: ReadonlyArray<HubAckRow | undefined>, want?: ReadonlySe
   return out;
 }
 
-/** The acknowledged numbers of these events (those with any). */
-export async function acknowledgedNumbers(db: RelayDb, ids: readonly string[]): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
+/** The acknowledgement rows that name any of these events. */
+async function ackRowsOf(db: RelayDb, ids: readonly string[]): Promise<Array<HubAckRow | undefined>> {
+  if (ids.length === 0) return [];
   const sorted = [...ids].sort();
   const range = db.hubAcks.where('ids').between(sorted[0]!, sorted[sorted.length - 1]!, true, true);
   // a tight run of ids (a batch, a case's recent events): one key range; else one lookup each
   const keys = (await range.count()) <= ids.length * 4 + 1000 ? await range.primaryKeys() : await db.hubAcks.where('ids').anyOf(sorted).primaryKeys();
-  if (keys.length === 0) return new Map();
-  return numbersOf(await db.hubAcks.bulkGet([...new Set(keys)]), new Set(ids));
+  if (keys.length === 0) return [];
+  return db.hubAcks.bulkGet([...new Set(keys)]);
+}
+
+/** The acknowledged numbers of these events (those with any). */
+export async function acknowledgedNumbers(db: RelayDb, ids: readonly string[]): Promise<Map<string, number>> {
+  const rows = await ackRowsOf(db, ids);
+  return rows.length === 0 ? new Map() : numbersOf(rows, new Set(ids));
+}
+
+/**
+ * The pull cursor each of these events was recorded at, as kept by their acknowledgement
+ * (those acknowledged with one): what an event sent again is judged by at the hub.
+ */
+export async function acknowledgedBases(db: RelayDb, ids: readonly string[]): Promise<Map<string, string>> {
+  const want = new Set(ids);
+  const rows = (await ackRowsOf(db, ids)).filter((r): r is HubAckRow => Boolean(r)).sort((a, b) => a.n! - b.n!);
+  const out = new Map<string, string>();
+  for (const row of rows) for (const [id, basis] of Object.entries(row.bases ?? {})) if (want.has(id)) out.set(id, basis);
+  return out;
 }
 
 /**

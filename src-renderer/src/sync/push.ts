@@ -10,7 +10,7 @@ import { canonicalJson, foldCase, orderForFold } from '../../../src-common/domai
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
 import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
-import { recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
+import { acknowledgedBases, recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
 import { eventsByCase, refoldCases } from '../store/refold';
 import { pushBody, type HubClient } from './hub-client';
@@ -171,6 +171,7 @@ export async function applyPushResponse(
   response: PushResponse,
   stationId: string,
   sent: ReadonlyArray<Record<string, unknown>> = [],
+  bases: Readonly<Record<string, string>> = {},
 ): Promise<Omit<PushSummary, 'batches'>> {
   return db.transaction('rw', [db.events, db.hubAcks, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
     let accepted = 0;
@@ -215,7 +216,8 @@ export async function applyPushResponse(
       if (rows[i]!.hubSeq !== null) toRewrite.push({ ...rows[i]!, hubSeq });
       else toStore.push([e.id, hubSeq]);
     }
-    await recordHubSeqs(db, toStore);
+    // with the cursor each was recorded at: sent again later (gaps), it is judged by it again
+    await recordHubSeqs(db, toStore, bases);
     if (toRewrite.length) await db.events.bulkPut(toRewrite);
     const present = await removeFromOutbox(db, settled);
 
@@ -230,7 +232,8 @@ export async function applyPushResponse(
       const rejectedIds = new Set((await db.rejected.bulkGet(missing.map((m) => m.id))).filter(Boolean).map((r) => r!.eventId));
       const again = missing.filter((m) => !queued.has(m.id) && !rejectedIds.has(m.id));
       if (again.length) {
-        await db.outbox.bulkAdd(again.map((m) => ({ eventId: m.id, lseq: m.lseq, queuedAt: now })));
+        const recordedAt = await acknowledgedBases(db, again.map((m) => m.id));
+        await db.outbox.bulkAdd(again.map((m) => ({ eventId: m.id, lseq: m.lseq, queuedAt: now, ...(recordedAt.has(m.id) ? { basis: recordedAt.get(m.id)! } : {}) })));
         requeued += again.length;
       }
     }
@@ -305,7 +308,7 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
     if (pipelined) following = send(client, next);
     let r: Omit<PushSummary, 'batches'>;
     try {
-      r = await applyPushResponse(db, response, stationId, current.events);
+      r = await applyPushResponse(db, response, stationId, current.events, current.basis);
     } catch (e) {
       if (following) await following.catch(() => undefined);
       throw e;

@@ -29,7 +29,11 @@ describe('startOverAfterHubRollback', () => {
     const d = freshDb();
     opened.push(d);
     await d.settings.put({ key: 'station', value: desk });
+    // recorded with the desk at pull cursor 31: that is what the hub judges it by, also when sent again
+    await d.settings.put({ key: CURSOR_KEY, value: '31' });
     const events = await recordCommands(d, { station: desk, now: steppingClock() }, intakeCommands(draft, desk, '20260302-p110-0001', new Date(T0)));
+    const bases = Object.fromEntries((await d.outbox.toArray()).map((o) => [o.eventId, o.basis!]));
+    expect(Object.values(bases)).toEqual(['31', '31', '31']);
     await applyPushResponse(d, {
       results: [
         { id: events[0]!.id, status: 'accepted', hubSeq: 1 },
@@ -38,13 +42,15 @@ describe('startOverAfterHubRollback', () => {
       ],
       gaps: [],
       contiguousSeq: 2,
-    }, desk.stationId);
+    }, desk.stationId, [], bases);
     await d.settings.put({ key: CURSOR_KEY, value: '57' });
 
     const over = await startOverAfterHubRollback(d);
     expect(over).toEqual({ from: '57', requeued: events[1]!.id });
     expect((await d.settings.get(CURSOR_KEY))?.value).toBe('0');
     expect((await d.outbox.toArray()).map((o) => o.eventId)).toEqual([events[1]!.id]);
+    // queued again with the cursor it was recorded at (kept by its acknowledgement), not the one held now
+    expect((await d.outbox.toArray()).map((o) => o.basis)).toEqual(['31']);
     expect((await d.counters.get(COUNTER.outbox))?.n).toBe(1);
 
     // again (the hub still behind): nothing queued twice

@@ -17,6 +17,7 @@ import type { RelayDb, StoredEvent } from '../../../src-renderer/src/store/db';
 import { countSequenced, readAllEvents } from '../../../src-renderer/src/store/hub-seqs';
 import { recordCommands } from '../../../src-renderer/src/store/record';
 import { HubError, type HubClient } from '../../../src-renderer/src/sync/hub-client';
+import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
 import { applyPushResponse, pushOutbox } from '../../../src-renderer/src/sync/push';
 import { P110, stationOf } from '../../domain/fixtures';
 import { expectCountersRight, freshDb, steppingClock } from '../store/helpers';
@@ -55,6 +56,8 @@ type Step = { send: number; ids: string[] } | { recorded: number };
 class FakeHub implements HubClient {
   readonly held = new Map<string, number>();
   readonly sent: string[][] = [];
+  /** the basis each push carried (event id → the pull cursor it was recorded at) */
+  readonly bases: Array<Record<string, string>> = [];
   readonly timeline: Step[] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -71,10 +74,11 @@ class FakeHub implements HubClient {
   pull(): never {
     throw new Error('not used');
   }
-  async push(events: unknown[]): Promise<PushResponse> {
+  async push(events: unknown[], basis: Record<string, string> = {}): Promise<PushResponse> {
     const n = this.sent.length + 1;
     const ids = events.map((e) => String((e as { id: string }).id));
     this.sent.push(ids);
+    this.bases.push(basis);
     this.timeline.push({ send: n, ids });
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -284,6 +288,24 @@ describe('the pipeline', () => {
     expect(hub.held.size).toBe(12);
     expect(await outboxIds(d)).toEqual([]);
     await expectCountersRight(d, expect);
+  });
+
+  it('events sent again for a gap carry the pull cursor they were recorded at, kept by their acknowledgement', async () => {
+    const d = db();
+    await d.settings.put({ key: CURSOR_KEY, value: '42' });
+    const early = await recordIntakes(d, 2);
+    // the desk pulls on before it records more
+    await d.settings.put({ key: CURSOR_KEY, value: '99' });
+    const late = await recordIntakes(d, 1);
+    const hub = new FakeHub();
+    // the hub numbers all nine, then says it lacks this desk's seq 1..2 (restored from an older backup)
+    hub.rewrite.set(1, (r) => ({ ...r, gaps: [{ from: 1, to: 2 }] }));
+    const summary = await pushOutbox(d, hub, desk.stationId, { maxEvents: 9 });
+    expect(summary.requeued).toBe(2);
+    expect(hub.bases[0]).toEqual({ ...Object.fromEntries(early.map((e) => [e.id, '42'])), ...Object.fromEntries(late.map((e) => [e.id, '99'])) });
+    expect(hub.sent[1]).toEqual(early.slice(0, 2).map((e) => e.id));
+    expect(hub.bases[1]).toEqual(Object.fromEntries(early.slice(0, 2).map((e) => [e.id, '42'])));
+    expect(await outboxIds(d)).toEqual([]);
   });
 
   it('an answer that leaves events unanswered: they stay queued and go again first; a hub that never answers them stops the loop', async () => {

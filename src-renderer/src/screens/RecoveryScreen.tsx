@@ -32,6 +32,10 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
       station: settings.find((s) => s.key === 'station')?.value ?? null,
       events,
       outbox: ((stores.outbox ?? []) as Array<{ eventId: string }>).map((o) => o.eventId),
+      // the pull cursor each unsent event was recorded at (what the hub judges it by)
+      bases: Object.fromEntries(
+        ((stores.outbox ?? []) as Array<{ eventId: string; basis?: unknown }>).filter((o) => typeof o.basis === 'string').map((o) => [o.eventId, o.basis as string]),
+      ),
       rescue: { readable: Object.keys(stores), unreadable, cases: stores.cases ?? [] },
     };
     const result = await shell.saveFile({ suggestedName: `relay-desk-rescue-${Date.now()}.json`, content: JSON.stringify(file), mime: 'application/json' });

@@ -24,6 +24,11 @@ export interface BackupFile {
   events: Array<Record<string, unknown>>;
   /** ids of events not yet acknowledged by the hub */
   outbox: string[];
+  /**
+   * for those of `outbox` that have one, the pull cursor each was recorded at (what the hub
+   * judges it by when it is sent; absent in files of older versions)
+   */
+  bases?: Record<string, string>;
   /** events the hub refused for good, with its reasons (absent in files of older versions) */
   rejected?: RejectedRow[];
   /** present when exported by the recovery screen from a damaged database */
@@ -37,13 +42,16 @@ const BackupHeaderSchema = z.object({
   station: StationSchema.nullable(),
   events: z.array(z.record(z.string(), z.unknown())),
   outbox: z.array(z.string()),
+  bases: z.record(z.string(), z.string()).optional(),
   rejected: z.array(z.object({ eventId: z.string(), code: z.string(), reason: z.string(), at: z.string() })).optional(),
 });
 
 export async function exportBackup(db: RelayDb, appVersion: string): Promise<BackupFile> {
   return db.transaction('r', [db.events, db.hubAcks, db.outbox, db.settings, db.rejected], async () => {
     const events = await allEventsWithHubSeqs(db, await db.events.orderBy('lseq').toArray());
-    const outbox = await db.outbox.orderBy('lseq').primaryKeys();
+    const queued = await db.outbox.orderBy('lseq').toArray();
+    const outbox = queued.map((o) => o.eventId);
+    const bases = Object.fromEntries(queued.filter((o) => typeof o.basis === 'string').map((o) => [o.eventId, o.basis!]));
     const rejected = await db.rejected.toArray();
     const station = (await db.settings.get('station'))?.value as Station | undefined;
     return {
@@ -54,6 +62,7 @@ export async function exportBackup(db: RelayDb, appVersion: string): Promise<Bac
       station: station ?? null,
       events: events.map(({ lseq: _l, ...e }) => e as unknown as Record<string, unknown>),
       outbox,
+      bases,
       rejected: rejected.map(({ eventId, code, reason, at }) => ({ eventId, code, reason, at })),
     };
   });
@@ -147,7 +156,8 @@ export async function importBackup(db: RelayDb, text: string): Promise<ImportRes
       const already = new Set(await db.outbox.bulkGet(pending.map((e) => e.id)).then((rows) => rows.filter(Boolean).map((r) => r!.eventId)));
       const add = pending.filter((e) => !already.has(e.id));
       if (add.length > 0) {
-        await db.outbox.bulkAdd(add.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt: new Date().toISOString() })));
+        const bases = backup.bases ?? {};
+        await db.outbox.bulkAdd(add.map((e) => ({ eventId: e.id, lseq: e.lseq, queuedAt: new Date().toISOString(), ...(bases[e.id] ? { basis: bases[e.id] } : {}) })));
         const row = await db.counters.get(COUNTER.outbox);
         await db.counters.put({ key: COUNTER.outbox, n: (row?.n ?? 0) + add.length });
       }

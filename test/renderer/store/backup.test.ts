@@ -12,6 +12,7 @@ import {
 } from '../../../src-renderer/src/store/backup';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { recordCommands } from '../../../src-renderer/src/store/record';
+import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
 import { CaseScript, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_WATER } from '../../domain/fixtures';
 import { COUNTER } from '../../../src-renderer/src/store/counters';
 import { applyPushResponse } from '../../../src-renderer/src/sync/push';
@@ -49,6 +50,8 @@ async function busyDesk(): Promise<{ d: RelayDb; first: string }> {
   const clock = steppingClock();
   const ctx = { station: desk110, now: clock };
   const a = await recordCommands(d, ctx, intakeCommands(draft(1), desk110, 'A-1', new Date(T0)));
+  // the desk had pulled up to 7 when it recorded the rest: the hub judges those by it
+  await d.settings.put({ key: CURSOR_KEY, value: '7' });
   await recordCommands(d, ctx, intakeCommands(draft(2, { verdict: 'police', transfer: null }), desk110, 'A-2', new Date(T0)));
   await recordCommands(d, ctx, intakeCommands(draft(3), desk110, 'A-3', new Date(T0)));
   await recordCommands(d, ctx, [{ caseId: a[0]!.caseId, type: 'case.noteAdded', payload: { text: '来电人再次来电' } }]);
@@ -86,8 +89,9 @@ describe('export then import', () => {
     expect(order(dst.events)).toEqual(order(src.events));
     // cases: identical rows
     expect(dst.cases).toEqual(src.cases);
-    // outbox: the same unsent events
-    expect(byKey(dst.outbox, 'eventId').map((o) => o.eventId)).toEqual(byKey(src.outbox, 'eventId').map((o) => o.eventId));
+    // outbox: the same unsent events, each with the pull cursor it was recorded at
+    expect(byKey(dst.outbox, 'eventId').map((o) => [o.eventId, o.basis])).toEqual(byKey(src.outbox, 'eventId').map((o) => [o.eventId, o.basis]));
+    expect(new Set(byKey(src.outbox, 'eventId').map((o) => o.basis))).toEqual(new Set(['7']));
     // counters: the same numbers (zeros aside), and right
     const nonZero = (rows: unknown[]) => byKey(rows, 'key').filter((r) => r.n !== 0);
     expect(nonZero(dst.counters)).toEqual(nonZero(src.counters));

@@ -7,6 +7,7 @@ import { shell } from '../shell';
 import { DEFAULT_DB_NAME } from '../store/db';
 import { rescueRead, type OpenFailure } from '../store/open-db';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from '../store/backup';
+import { CURSOR_PATTERN } from '../../../src-common/protocol/v1';
 
 export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onRetry(): void }) {
   const [exported, setExported] = useState(false);
@@ -34,7 +35,9 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
       outbox: ((stores.outbox ?? []) as Array<{ eventId: string }>).map((o) => o.eventId),
       // the pull cursor each unsent event was recorded at (what the hub judges it by)
       bases: Object.fromEntries(
-        ((stores.outbox ?? []) as Array<{ eventId: string; basis?: unknown }>).filter((o) => typeof o.basis === 'string').map((o) => [o.eventId, o.basis as string]),
+        ((stores.outbox ?? []) as Array<{ eventId: string; basis?: unknown }>)
+          .filter((o) => typeof o.basis === 'string' && CURSOR_PATTERN.test(o.basis))
+          .map((o) => [o.eventId, o.basis as string]),
       ),
       rescue: { readable: Object.keys(stores), unreadable, cases: stores.cases ?? [] },
     };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { StationSchema, type Station } from '../../../src-common/domain';
+import { CURSOR_PATTERN } from '../../../src-common/protocol/v1';
 import { applyExternalEvents, type ApplyResult } from './apply-external';
 import { COUNTER } from './counters';
 import type { RejectedRow, RelayDb, StoredEvent } from './db';
@@ -42,7 +43,7 @@ const BackupHeaderSchema = z.object({
   station: StationSchema.nullable(),
   events: z.array(z.record(z.string(), z.unknown())),
   outbox: z.array(z.string()),
-  bases: z.record(z.string(), z.string()).optional(),
+  bases: z.record(z.string(), z.string().regex(CURSOR_PATTERN, '不是集线器给出的游标')).optional(),
   rejected: z.array(z.object({ eventId: z.string(), code: z.string(), reason: z.string(), at: z.string() })).optional(),
 });
 

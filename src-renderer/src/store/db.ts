@@ -88,10 +88,10 @@ export interface HubAckRow {
   ids: string[];
   hubSeqs: number[];
   /**
-   * event id → the pull cursor it was recorded at (its outbox row's basis), for those of `ids`
-   * that had one: kept so an event sent again later (the hub lost it: gaps) carries it again
+   * beside `ids`: the pull cursor each event was recorded at (its outbox row's basis; null where
+   * none), kept so an event sent again later (the hub lost it: gaps, a rollback) carries it again
    */
-  bases?: Record<string, string>;
+  bases?: Array<string | null>;
 }
 
 export interface SettingRow {

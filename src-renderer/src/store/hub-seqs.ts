@@ -25,9 +25,8 @@ export async function recordHubSeqs(
   bases: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   if (numbers.length === 0) return;
-  const kept: Record<string, string> = {};
-  for (const [id] of numbers) if (typeof bases[id] === 'string') kept[id] = bases[id];
-  await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n), ...(Object.keys(kept).length > 0 ? { bases: kept } : {}) });
+  const kept = numbers.map(([id]) => (typeof bases[id] === 'string' ? bases[id] : null));
+  await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n), ...(kept.some((b) => b !== null) ? { bases: kept } : {}) });
 }
 
 /** id → number from acknowledgement rows, later rows winning; only `want` ids when given. */
@@ -65,7 +64,13 @@ export async function acknowledgedBases(db: RelayDb, ids: readonly string[]): Pr
   const want = new Set(ids);
   const rows = (await ackRowsOf(db, ids)).filter((r): r is HubAckRow => Boolean(r)).sort((a, b) => a.n! - b.n!);
   const out = new Map<string, string>();
-  for (const row of rows) for (const [id, basis] of Object.entries(row.bases ?? {})) if (want.has(id)) out.set(id, basis);
+  for (const row of rows) {
+    if (!row.bases) continue;
+    for (const [i, id] of row.ids.entries()) {
+      const basis = row.bases[i];
+      if (typeof basis === 'string' && want.has(id)) out.set(id, basis);
+    }
+  }
   return out;
 }
 

@@ -212,9 +212,18 @@ export async function applyPushResponse(
     const toRewrite: StoredEvent[] = [];
     for (const [i, e] of before.entries()) {
       const hubSeq = sequenced.get(e.id);
-      if (hubSeq === undefined || e.hubSeq === hubSeq) continue;
-      if (rows[i]!.hubSeq !== null) toRewrite.push({ ...rows[i]!, hubSeq });
-      else toStore.push([e.id, hubSeq]);
+      if (hubSeq === undefined) continue;
+      // numbered already (by a pull, or with another number): the acknowledgement still keeps
+      // its basis (a row's own number wins over an acknowledgement's, so the same is harmless)
+      const keepBasis = typeof bases[e.id] === 'string';
+      if (e.hubSeq === hubSeq) {
+        if (keepBasis) toStore.push([e.id, hubSeq]);
+        continue;
+      }
+      if (rows[i]!.hubSeq !== null) {
+        toRewrite.push({ ...rows[i]!, hubSeq });
+        if (keepBasis) toStore.push([e.id, hubSeq]);
+      } else toStore.push([e.id, hubSeq]);
     }
     // with the cursor each was recorded at: sent again later (gaps), it is judged by it again
     await recordHubSeqs(db, toStore, bases);

@@ -210,6 +210,19 @@ describe('refused files change nothing', () => {
     await refusedWith(JSON.stringify({ ...file, outbox: 'x' }), /不完整或已损坏/);
   });
 
+  it('a backup whose recorded pull cursors are not cursors (it would stop the desk sending)', async () => {
+    const file = await goodFile();
+    const [queued] = file.outbox;
+    expect(file.bases?.[queued!]).toMatch(/^\d/);
+    await refusedWith(JSON.stringify({ ...file, bases: { ...file.bases, [queued!]: 'x' } }), /不完整或已损坏/);
+    await refusedWith(JSON.stringify({ ...file, bases: { [queued!]: 7 } }), /不完整或已损坏/);
+    // a file without them (written before they were kept) is still read
+    const target = db();
+    const { bases: _b, ...older } = file;
+    expect((await importBackup(target, JSON.stringify(older))).requeued).toBe(file.outbox.length);
+    expect((await target.outbox.toArray()).every((o) => o.basis === undefined)).toBe(true);
+  });
+
   it('a backup with one malformed event among good ones', async () => {
     const file = await goodFile();
     const events = structuredClone(file.events);

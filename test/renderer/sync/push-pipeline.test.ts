@@ -14,7 +14,8 @@ import { HOTLINE_TARGET, intakeCommands, type IntakeDraft, type RelayEvent, type
 import type { PushResponse, PushResult } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../../../src-renderer/src/store/counters';
 import type { RelayDb, StoredEvent } from '../../../src-renderer/src/store/db';
-import { countSequenced, readAllEvents } from '../../../src-renderer/src/store/hub-seqs';
+import { acknowledgedBases, countSequenced, readAllEvents } from '../../../src-renderer/src/store/hub-seqs';
+import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import { recordCommands } from '../../../src-renderer/src/store/record';
 import { HubError, type HubClient } from '../../../src-renderer/src/sync/hub-client';
 import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
@@ -306,6 +307,34 @@ describe('the pipeline', () => {
     expect(hub.sent[1]).toEqual(early.slice(0, 2).map((e) => e.id));
     expect(hub.bases[1]).toEqual(Object.fromEntries(early.slice(0, 2).map((e) => [e.id, '42'])));
     expect(await outboxIds(d)).toEqual([]);
+  });
+
+  it('an event a pull numbered while it was still queued keeps its recorded pull cursor when its push is acknowledged', async () => {
+    const d = db();
+    await d.settings.put({ key: CURSOR_KEY, value: '5' });
+    const events = await recordIntakes(d, 1);
+    // the hub numbered the first (a push whose answer was lost) and a pull brought it back
+    await applyExternalEvents(d, [{ event: events[0]!, hubSeq: 1 }], undefined, { hubNumbers: true });
+    const bases = Object.fromEntries((await d.outbox.toArray()).map((o) => [o.eventId, o.basis!]));
+    await applyPushResponse(
+      d,
+      {
+        results: [
+          { id: events[0]!.id, status: 'duplicate', hubSeq: 1 },
+          { id: events[1]!.id, status: 'accepted', hubSeq: 2 },
+          { id: events[2]!.id, status: 'accepted', hubSeq: 3 },
+        ],
+        gaps: [],
+        contiguousSeq: 3,
+      },
+      desk.stationId,
+      events as unknown as Array<Record<string, unknown>>,
+      bases,
+    );
+    expect(await d.outbox.count()).toBe(0);
+    expect(await acknowledgedBases(d, events.map((e) => e.id))).toEqual(new Map(events.map((e) => [e.id, '5'])));
+    // and the numbers are what the hub said, whichever place holds them
+    expect((await readAllEvents(d)).map((e) => e.hubSeq)).toEqual([1, 2, 3]);
   });
 
   it('an answer that leaves events unanswered: they stay queued and go again first; a hub that never answers them stops the loop', async () => {

@@ -9,7 +9,7 @@ import { CURSOR_PATTERN } from '../../../src-common/protocol/v1';
 import { applyExternalEvents, type ApplyResult } from './apply-external';
 import { COUNTER } from './counters';
 import type { RejectedRow, RelayDb, StoredEvent } from './db';
-import { allEventsWithHubSeqs, withHubSeqs } from './hub-seqs';
+import { acknowledgedBases, allEventsWithHubSeqs, recordHubSeqs, withHubSeqs } from './hub-seqs';
 import { refoldCases, refusedIds } from './refold';
 
 export const BACKUP_FORMAT = 'relay-desk-backup';
@@ -26,8 +26,9 @@ export interface BackupFile {
   /** ids of events not yet acknowledged by the hub */
   outbox: string[];
   /**
-   * for those of `outbox` that have one, the pull cursor each was recorded at (what the hub
-   * judges it by when it is sent; absent in files of older versions)
+   * the pull cursor each of this station's events was recorded at, where known: those of
+   * `outbox` (what the hub judges them by when they are sent) and those the hub acknowledged
+   * (sent again should the hub lose them); absent in files of older versions
    */
   bases?: Record<string, string>;
   /** events the hub refused for good, with its reasons (absent in files of older versions) */
@@ -52,7 +53,14 @@ export async function exportBackup(db: RelayDb, appVersion: string): Promise<Bac
     const events = await allEventsWithHubSeqs(db, await db.events.orderBy('lseq').toArray());
     const queued = await db.outbox.orderBy('lseq').toArray();
     const outbox = queued.map((o) => o.eventId);
-    const bases = Object.fromEntries(queued.filter((o) => typeof o.basis === 'string').map((o) => [o.eventId, o.basis!]));
+    const bases: Record<string, string> = {};
+    for (const row of (await db.hubAcks.toArray()).sort((a, b) => a.n! - b.n!)) {
+      for (const [i, id] of row.ids.entries()) {
+        const basis = row.bases?.[i];
+        if (typeof basis === 'string') bases[id] = basis;
+      }
+    }
+    for (const o of queued) if (typeof o.basis === 'string') bases[o.eventId] = o.basis;
     const rejected = await db.rejected.toArray();
     const station = (await db.settings.get('station'))?.value as Station | undefined;
     return {
@@ -95,6 +103,26 @@ export function parseBackup(text: string): BackupFile {
   const header = BackupHeaderSchema.safeParse(json);
   if (!header.success) throw new BackupFormatError('备份文件内容不完整或已损坏');
   return json as BackupFile;
+}
+
+/**
+ * The recorded pull cursors of this station's acknowledged events, from the file, where this
+ * desk keeps none yet: as acknowledgement rows (hub-seqs.ts), so an event sent again should
+ * the hub lose it is judged by what its desk knew. Inside the import's transaction.
+ */
+async function restoreAcknowledgedBases(db: RelayDb, own: readonly StoredEvent[], bases: Readonly<Record<string, string>>): Promise<void> {
+  const acknowledged = own.filter((e) => e.hubSeq !== null && typeof bases[e.id] === 'string');
+  if (acknowledged.length === 0) return;
+  const known = await acknowledgedBases(db, acknowledged.map((e) => e.id));
+  const missing = acknowledged.filter((e) => !known.has(e.id));
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500);
+    await recordHubSeqs(
+      db,
+      chunk.map((e) => [e.id, e.hubSeq!] as const),
+      bases,
+    );
+  }
 }
 
 /**
@@ -163,6 +191,7 @@ export async function importBackup(db: RelayDb, text: string): Promise<ImportRes
         await db.counters.put({ key: COUNTER.outbox, n: (row?.n ?? 0) + add.length });
       }
       requeued = add.length;
+      await restoreAcknowledgedBases(db, own, backup.bases ?? {});
     },
   );
   return { ...result, stationRestored, requeued };

@@ -16,6 +16,8 @@ import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
 import { CaseScript, createdPayload, fullLifecycle, H12345, P110, stationOf, T0, TO_WATER } from '../../domain/fixtures';
 import { COUNTER } from '../../../src-renderer/src/store/counters';
 import { applyPushResponse } from '../../../src-renderer/src/sync/push';
+import { acknowledgedBases } from '../../../src-renderer/src/store/hub-seqs';
+import { startOverAfterHubRollback } from '../../../src-renderer/src/store/hub-rollback';
 import { dump, expectCountersRight, freshDb, steppingClock, type Dump } from './helpers';
 
 const desk110: Station = stationOf(P110, 'police110', '王强');
@@ -104,6 +106,37 @@ describe('export then import', () => {
     const [next] = await recordCommands(target, { station: desk110 }, intakeCommands(draft(4), desk110, 'A-4', new Date(T0)));
     const restoredOwn = (src.events as Array<{ stationId: string; seq: number }>).filter((e) => e.stationId === desk110.stationId);
     expect(next!.seq).toBe(Math.max(...restoredOwn.map((e) => e.seq)) + 1);
+  });
+
+  it('the pull cursors of acknowledged events travel too: a restored desk sends them again, should the hub lose them, with what it knew', async () => {
+    const source = db();
+    await source.settings.put({ key: 'station', value: desk110 });
+    await source.settings.put({ key: CURSOR_KEY, value: '23' });
+    const events = await recordCommands(source, { station: desk110, now: steppingClock() }, intakeCommands(draft(1), desk110, 'A-1', new Date(T0)));
+    const bases = Object.fromEntries((await source.outbox.toArray()).map((o) => [o.eventId, o.basis!]));
+    await applyPushResponse(
+      source,
+      { results: events.map((e, i) => ({ id: e.id, status: 'accepted' as const, hubSeq: 40 + i })), gaps: [], contiguousSeq: events.length },
+      desk110.stationId,
+      [],
+      bases,
+    );
+    await source.settings.put({ key: CURSOR_KEY, value: '88' });
+    const file = await exportBackup(source, '0.1.0');
+    expect(file.outbox).toEqual([]);
+    expect(file.bases).toEqual(Object.fromEntries(events.map((e) => [e.id, '23'])));
+
+    const target = db();
+    await importBackup(target, JSON.stringify(file));
+    expect(await acknowledgedBases(target, events.map((e) => e.id))).toEqual(new Map(events.map((e) => [e.id, '23'])));
+    const acks = await target.hubAcks.count();
+    // once: importing the file again adds nothing
+    await importBackup(target, JSON.stringify(file));
+    expect(await target.hubAcks.count()).toBe(acks);
+    // the hub, rolled back, lacks them: the latest goes out again with the cursor it was recorded at
+    const over = await startOverAfterHubRollback(target);
+    expect(over.requeued).toBe(events.at(-1)!.id);
+    expect((await target.outbox.toArray()).map((o) => o.basis)).toEqual(['23']);
   });
 
   it('importing the same file again changes nothing', async () => {

@@ -6,8 +6,7 @@ import { useState } from 'react';
 import { shell } from '../shell';
 import { DEFAULT_DB_NAME } from '../store/db';
 import { rescueRead, type OpenFailure } from '../store/open-db';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from '../store/backup';
-import { CURSOR_PATTERN } from '../../../src-common/protocol/v1';
+import { rescueFile } from '../store/backup';
 
 export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onRetry(): void }) {
   const [exported, setExported] = useState(false);
@@ -16,31 +15,7 @@ export function RecoveryScreen({ failure, onRetry }: { failure: OpenFailure; onR
 
   async function exportReadable() {
     const { stores, unreadable } = await rescueRead(DEFAULT_DB_NAME);
-    const settings = (stores.settings ?? []) as Array<{ key: string; value: unknown }>;
-    // hub numbers acknowledged by push are kept beside the events (schema v5): put them back on,
-    // later acknowledgements winning
-    const acked = new Map<string, number>();
-    const acks = ((stores.hubAcks ?? []) as Array<{ n: number; ids: string[]; hubSeqs: number[] }>).sort((a, b) => a.n - b.n);
-    for (const row of acks) for (const [i, id] of row.ids.entries()) acked.set(id, row.hubSeqs[i]!);
-    const events = ((stores.events ?? []) as Array<{ id: string; hubSeq?: number | null }>).map((e) =>
-      (e.hubSeq ?? null) === null && acked.has(e.id) ? { ...e, hubSeq: acked.get(e.id)! } : e,
-    );
-    const file = {
-      format: BACKUP_FORMAT,
-      formatVersion: BACKUP_FORMAT_VERSION,
-      exportedAt: new Date().toISOString(),
-      appVersion: __APP_VERSION__,
-      station: settings.find((s) => s.key === 'station')?.value ?? null,
-      events,
-      outbox: ((stores.outbox ?? []) as Array<{ eventId: string }>).map((o) => o.eventId),
-      // the pull cursor each unsent event was recorded at (what the hub judges it by)
-      bases: Object.fromEntries(
-        ((stores.outbox ?? []) as Array<{ eventId: string; basis?: unknown }>)
-          .filter((o) => typeof o.basis === 'string' && CURSOR_PATTERN.test(o.basis))
-          .map((o) => [o.eventId, o.basis as string]),
-      ),
-      rescue: { readable: Object.keys(stores), unreadable, cases: stores.cases ?? [] },
-    };
+    const file = rescueFile(stores, unreadable, __APP_VERSION__);
     const result = await shell.saveFile({ suggestedName: `relay-desk-rescue-${Date.now()}.json`, content: JSON.stringify(file), mime: 'application/json' });
     if (result.saved) {
       setExported(true);

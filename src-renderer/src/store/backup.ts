@@ -196,3 +196,45 @@ export async function importBackup(db: RelayDb, text: string): Promise<ImportRes
   );
   return { ...result, stationRestored, requeued };
 }
+
+/**
+ * A backup file from whatever the recovery screen could read of a damaged database (stores
+ * read one by one, raw): the events with the hub numbers acknowledged beside them put back on
+ * (later acknowledgements winning), the outbox, the pull cursor each event was recorded at
+ * (from the acknowledgements and the outbox; anything that is not a cursor left out), and what
+ * could and could not be read. importBackup reads it like any backup.
+ */
+export function rescueFile(
+  stores: Readonly<Record<string, unknown[]>>,
+  unreadable: ReadonlyArray<{ store: string; error: string }>,
+  appVersion: string,
+): BackupFile & { rescue: NonNullable<BackupFile['rescue']> } {
+  const settings = (stores.settings ?? []) as Array<{ key: string; value: unknown }>;
+  const acked = new Map<string, number>();
+  const bases: Record<string, string> = {};
+  const isCursor = (v: unknown): v is string => typeof v === 'string' && CURSOR_PATTERN.test(v);
+  const acks = ((stores.hubAcks ?? []) as Array<{ n: number; ids: string[]; hubSeqs: number[]; bases?: unknown[] }>).sort((a, b) => a.n - b.n);
+  for (const row of acks) {
+    for (const [i, id] of row.ids.entries()) {
+      acked.set(id, row.hubSeqs[i]!);
+      const basis = Array.isArray(row.bases) ? row.bases[i] : undefined;
+      if (isCursor(basis)) bases[id] = basis;
+    }
+  }
+  const outbox = (stores.outbox ?? []) as Array<{ eventId: string; basis?: unknown }>;
+  for (const o of outbox) if (isCursor(o.basis)) bases[o.eventId] = o.basis;
+  const events = ((stores.events ?? []) as Array<Record<string, unknown> & { id: string; hubSeq?: number | null }>).map((e) =>
+    (e.hubSeq ?? null) === null && acked.has(e.id) ? { ...e, hubSeq: acked.get(e.id)! } : e,
+  );
+  return {
+    format: BACKUP_FORMAT,
+    formatVersion: BACKUP_FORMAT_VERSION,
+    exportedAt: new Date().toISOString(),
+    appVersion,
+    station: (settings.find((s) => s.key === 'station')?.value as Station | undefined) ?? null,
+    events,
+    outbox: outbox.map((o) => o.eventId),
+    bases,
+    rescue: { readable: Object.keys(stores), unreadable: [...unreadable], cases: stores.cases ?? [] },
+  };
+}

@@ -6,6 +6,7 @@ import {
   BACKUP_FORMAT_VERSION,
   BackupFormatError,
   exportBackup,
+  rescueFile,
   importBackup,
   parseBackup,
   type BackupFile,
@@ -361,3 +362,34 @@ describe('parseBackup', () => {
   });
 });
 
+describe('the recovery screen\'s rescue file', () => {
+  it('is a backup: acknowledged numbers and recorded pull cursors put back, anything not a cursor left out; it imports', async () => {
+    const source = db();
+    await source.settings.put({ key: 'station', value: desk110 });
+    await source.settings.put({ key: CURSOR_KEY, value: '23' });
+    const events = await recordCommands(source, { station: desk110, now: steppingClock() }, intakeCommands(draft(1), desk110, 'A-1', new Date(T0)));
+    const bases = Object.fromEntries((await source.outbox.toArray()).map((o) => [o.eventId, o.basis!]));
+    // the first two acknowledged; the third still queued, its outbox row damaged in one field
+    await applyPushResponse(
+      source,
+      { results: events.slice(0, 2).map((e, i) => ({ id: e.id, status: 'accepted' as const, hubSeq: 7 + i })), gaps: [], contiguousSeq: 2 },
+      desk110.stationId,
+      [],
+      bases,
+    );
+    await source.outbox.update(events[2]!.id, { basis: 'not a cursor' });
+    // what the recovery screen reads, store by store
+    const stores: Record<string, unknown[]> = {};
+    for (const table of source.tables) stores[table.name] = await table.toArray();
+    const file = rescueFile(stores, [{ store: 'alerts', error: 'Internal error' }], '0.1.0');
+    expect(file).toMatchObject({ format: BACKUP_FORMAT, formatVersion: BACKUP_FORMAT_VERSION, station: desk110, outbox: [events[2]!.id] });
+    expect(file.events.map((e) => [e.id, e.hubSeq])).toEqual([...events.map((e, i) => [e.id, i < 2 ? 7 + i : null])].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+    expect(file.bases).toEqual({ [events[0]!.id]: '23', [events[1]!.id]: '23' });
+    expect(file.rescue.unreadable).toEqual([{ store: 'alerts', error: 'Internal error' }]);
+
+    const target = db();
+    const result = await importBackup(target, JSON.stringify(file));
+    expect(result).toMatchObject({ added: 3, requeued: 1 });
+    expect(await acknowledgedBases(target, events.map((e) => e.id))).toEqual(new Map(events.slice(0, 2).map((e) => [e.id, '23'])));
+  });
+});

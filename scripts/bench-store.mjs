@@ -269,7 +269,7 @@ async function main() {
     await page.goto(`${base}/bench.html`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
 
-    console.log(`measuring intake saves (${opts.samples} samples each: real strict, real relaxed, raw strict, raw relaxed) ...`);
+    console.log(`measuring intake saves back to back (${opts.samples} samples each: strict, then relaxed, each with a raw transaction of the same durability between saves) ...`);
     const save = await page.evaluate((o) => window.relayBench.save(o), { samples: opts.samples });
 
     console.log(`measuring intake saves after a pause (${opts.pausedSamples} samples: real strict, raw strict, 250 ms apart) ...`);
@@ -317,12 +317,6 @@ async function main() {
       const navText = n ? `; first load: DOMContentLoaded ${ms(n.domContentLoaded)}, load ${ms(n.load)}` : '';
       console.log(`first render loads: ${render.runs.map((t) => ms(t)).join(', ')}${navText}`);
     }
-    const p = save.parts;
-    console.log(
-      `save parts (median / p95): nextCaseNo strict ${ms(p.strict.nextCaseNo.median)} / ${ms(p.strict.nextCaseNo.p95)}, ` +
-        `recordCommands strict ${ms(p.strict.recordCommands.median)} / ${ms(p.strict.recordCommands.p95)}; ` +
-        `relaxed ${ms(p.relaxed.nextCaseNo.median)} / ${ms(p.relaxed.nextCaseNo.p95)} + ${ms(p.relaxed.recordCommands.median)} / ${ms(p.relaxed.recordCommands.p95)}`,
-    );
 
     const result = {
       at: new Date().toISOString(),

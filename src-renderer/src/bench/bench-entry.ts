@@ -156,6 +156,8 @@ async function saveOneIntake(db: RelayDb): Promise<{ total: number; caseNo: numb
   const now = new Date();
   await recordCommands(db, { station: BENCH_STATION }, intakeCommands(benchDraft(now), BENCH_STATION, AUTO_CASE_NO, now));
   const t2 = performance.now();
+  // a user-timing entry per save, for traces of the benchmark (see scripts/bench-store.mjs --trace)
+  performance.measure('bench:save', { start: t0, end: t2 });
   return { total: t2 - t0, caseNo: 0, record: t2 - t0 };
 }
 
@@ -293,41 +295,32 @@ const api = {
     };
   },
 
-  /** Intake saves through the real path, strict and relaxed interleaved, beside raw IndexedDB. */
-  async save(options: { samples: number; warmup?: number }) {
-    const strictDb = appDb('strict');
-    const relaxedDb = appDb('relaxed');
-    await openAsDesk(strictDb);
-    await openAsDesk(relaxedDb);
+  /**
+   * Intake saves through the real path, back to back, beside raw IndexedDB transactions of the
+   * same durability interleaved with them. Each durability is measured in a phase of its own, with
+   * a pause between (`settleMs`): saves of the other kind interleaved would add their writes to
+   * the compaction the measured saves wait behind.
+   */
+  async save(options: { samples: number; warmup?: number; settleMs?: number; only?: Durability }) {
     await openRaw();
-    for (let i = 0; i < (options.warmup ?? 10); i++) {
-      await saveOneIntake(strictDb);
-      await saveOneIntake(relaxedDb);
-      await saveOneRaw('strict');
-      await saveOneRaw('relaxed');
-    }
-    const real = { strict: [] as number[], relaxed: [] as number[] };
-    const parts = { strictCaseNo: [] as number[], strictRecord: [] as number[], relaxedCaseNo: [] as number[], relaxedRecord: [] as number[] };
-    const raw = { strict: [] as number[], relaxed: [] as number[] };
-    for (let i = 0; i < options.samples; i++) {
-      const s = await saveOneIntake(strictDb);
-      real.strict.push(s.total);
-      parts.strictCaseNo.push(s.caseNo);
-      parts.strictRecord.push(s.record);
-      raw.strict.push(await saveOneRaw('strict'));
-      const r = await saveOneIntake(relaxedDb);
-      real.relaxed.push(r.total);
-      parts.relaxedCaseNo.push(r.caseNo);
-      parts.relaxedRecord.push(r.record);
-      raw.relaxed.push(await saveOneRaw('relaxed'));
+    const phases = (['strict', 'relaxed'] as const).filter((d) => !options.only || options.only === d);
+    const out: Record<Durability, { real: number[]; raw: number[] }> = { strict: { real: [], raw: [] }, relaxed: { real: [], raw: [] } };
+    for (const [i, durability] of phases.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, options.settleMs ?? 5000));
+      const db = appDb(durability);
+      await openAsDesk(db);
+      for (let w = 0; w < (options.warmup ?? 10); w++) {
+        await saveOneIntake(db);
+        await saveOneRaw(durability);
+      }
+      for (let n = 0; n < options.samples; n++) {
+        out[durability].real.push((await saveOneIntake(db)).total);
+        out[durability].raw.push(await saveOneRaw(durability));
+      }
     }
     return {
-      real: { strict: stats(real.strict), relaxed: stats(real.relaxed) },
-      parts: {
-        strict: { nextCaseNo: stats(parts.strictCaseNo), recordCommands: stats(parts.strictRecord) },
-        relaxed: { nextCaseNo: stats(parts.relaxedCaseNo), recordCommands: stats(parts.relaxedRecord) },
-      },
-      raw: { strict: stats(raw.strict), relaxed: stats(raw.relaxed) },
+      real: { strict: stats(out.strict.real), relaxed: stats(out.relaxed.real) },
+      raw: { strict: stats(out.strict.raw), relaxed: stats(out.relaxed.raw) },
     };
   },
 
@@ -427,6 +420,68 @@ const api = {
     } finally {
       db.close();
       await deleteDatabase(name);
+    }
+  },
+
+  /**
+   * For the power-cut test (test/e2e/power-cut.spec.ts): intake saves into the app's database
+   * with the given durability, one after another until the browser is killed. Each is announced
+   * through `window.relaySaved(caseId)` once its save has resolved (the operator's "saved"), and
+   * that announcement is awaited before the next save begins. Never resolves.
+   */
+  async recordUntilKilled(options: { durability: Durability }): Promise<void> {
+    const announce = (window as unknown as { relaySaved?: (caseId: string) => Promise<void> }).relaySaved;
+    if (!announce) throw new Error('recordUntilKilled needs window.relaySaved (a Playwright binding)');
+    const db = appDb(options.durability);
+    await db.open();
+    await db.settings.put({ key: 'station', value: BENCH_STATION });
+    loadDefaultCatalogue();
+    for (;;) {
+      const now = new Date();
+      const [created] = await recordCommands(db, { station: BENCH_STATION }, intakeCommands(benchDraft(now), BENCH_STATION, AUTO_CASE_NO, now));
+      await announce(created!.caseId);
+    }
+  },
+
+  /**
+   * What the app's database holds, checked whole: which of `caseIds` have no case row, case rows
+   * whose events are not all there (or not all queued to be sent), events without their case, and
+   * the kept counters against the rows they count.
+   */
+  async inspectStore(options: { caseIds: string[] }) {
+    closeAll();
+    const db = appDb();
+    await db.open();
+    try {
+      const [cases, events, outbox, counters] = await Promise.all([db.cases.toArray(), db.events.toArray(), db.outbox.toArray(), readCounters(db)]);
+      const queued = new Set(outbox.map((row) => row.eventId));
+      const eventsOf = new Map<string, string[]>();
+      for (const event of events) eventsOf.set(event.caseId, [...(eventsOf.get(event.caseId) ?? []), event.id]);
+      const held = new Set(cases.map((row) => row.id));
+      const partial = cases
+        .filter((row) => {
+          const ids = eventsOf.get(row.id) ?? [];
+          return ids.length !== row.eventCount || ids.some((id) => !queued.has(id));
+        })
+        .map((row) => row.id);
+      const byStatus = new Map<string, number>();
+      for (const row of cases) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + 1);
+      const expected: Record<string, number> = { 'cases:total': cases.length, outbox: outbox.length };
+      for (const [status, n] of byStatus) expected[`cases:status:${status}`] = n;
+      const counterMismatches = Object.entries(expected)
+        .filter(([key, n]) => (counters[key] ?? 0) !== n)
+        .map(([key, n]) => ({ key, kept: counters[key] ?? 0, rows: n }));
+      return {
+        cases: cases.length,
+        events: events.length,
+        outbox: outbox.length,
+        missing: options.caseIds.filter((id) => !held.has(id)),
+        partial,
+        orphanEvents: events.filter((event) => !held.has(event.caseId)).map((event) => event.id),
+        counterMismatches,
+      };
+    } finally {
+      closeAll();
     }
   },
 

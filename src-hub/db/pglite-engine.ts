@@ -3,6 +3,8 @@
  * database thread (pglite-thread.ts): PGlite with fsync on, on a filesystem that really syncs
  * (durable-node-fs.ts), int8 read as numbers, the planner's page cost set for the session.
  */
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
 import { DEFAULT_RANDOM_PAGE_COST, randomPageCostStatement, type RandomPageCost } from './planner-costs';
@@ -15,6 +17,26 @@ export interface EngineOptions {
   syncFd?: SyncFd;
 }
 
+/**
+ * PostgreSQL's own lock file, left in the folder by an engine that did not close: the caller of
+ * startPglite holds the hub's lock on the folder (data-dir-lock.ts), so any postmaster.pid found
+ * then is a remnant. PostgreSQL takes over one that names a process no longer running, but
+ * refuses to start on an empty one ("lock file is empty"), and an empty one is what a power cut
+ * soon after a start leaves (the file was written at the start and never flushed): the hub
+ * would not start again until someone deleted it by hand. It is removed before the engine starts.
+ * Returns whether there was one.
+ */
+export function removeLeftoverPostmasterPid(dataDir: string): boolean {
+  const path = join(dataDir, 'postmaster.pid');
+  try {
+    statSync(path);
+  } catch {
+    return false;
+  }
+  rmSync(path, { force: true });
+  return true;
+}
+
 /** A started engine; the caller holds the data folder's lock (data-dir-lock.ts). */
 export async function startPglite(dataDir: string, options: EngineOptions = {}): Promise<PGlite> {
   // PGlite is one session: set once, the cost holds for every statement (planner-costs.ts)
@@ -22,6 +44,7 @@ export async function startPglite(dataDir: string, options: EngineOptions = {}):
   const syncFd = options.syncFd ?? realSyncFd;
   let pg: PGlite | undefined;
   try {
+    removeLeftoverPostmasterPid(dataDir);
     pg = new PGlite({
       dataDir,
       fs: new DurableNodeFS(dataDir, syncFd),

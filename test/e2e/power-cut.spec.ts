@@ -1,6 +1,7 @@
 /**
- * A case the operator saw saved survives a power cut (support/power-cut.ts: Chromium killed
- * with SIGKILL mid-save, then every write that was never flushed to disk taken away).
+ * A case the operator saw saved survives a power cut (test/support/power-cut.ts: Chromium
+ * killed with SIGKILL mid-save, then every write its IndexedDB made and never flushed to disk
+ * taken back).
  *
  * The store commits with strict durability on purpose; the second test is the control that
  * shows the cut is real: the same saves with Chromium's default, relaxed durability are lost
@@ -9,7 +10,9 @@
 import { expect, test, type TestInfo } from '@playwright/test';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
-import { buildFsyncRecorder, cutUnflushed, fileSizes, launchRecorded, leveldbDir, type Cut } from './support/power-cut';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { buildUnflushedWrites, cutUnflushed, journalEnv, type Cut } from '../support/power-cut';
+import { indexedDbDir, launchKillable } from './support/killable-chromium';
 
 type Inspection = {
   cases: number;
@@ -36,13 +39,11 @@ const SAVES = 40;
  * unflushed tail kept), and open the profile again.
  */
 async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: TestInfo, baseURL: string, torn: boolean) {
-  const profile = testInfo.outputPath('profile');
-  const log = testInfo.outputPath('fsync.log');
-  const recorder = buildFsyncRecorder(testInfo.outputPath('recorder'));
-  const dir = leveldbDir(profile, baseURL);
-  const before = fileSizes(dir);
-
-  const run = await launchRecorded({ profile, recorder, log });
+  mkdirSync(testInfo.outputPath('profile'), { recursive: true });
+  const profile = realpathSync(testInfo.outputPath('profile'));
+  const journal = testInfo.outputPath('unflushed.journal');
+  const library = buildUnflushedWrites(testInfo.outputPath('library'));
+  const run = await launchKillable({ profile, env: journalEnv(library, indexedDbDir(profile, baseURL), journal) });
   const saved: string[] = [];
   let enough!: () => void;
   const reached = new Promise<void>((resolve) => (enough = resolve));
@@ -66,8 +67,9 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
   await new Promise((r) => setTimeout(r, 2));
   await run.kill();
   const acknowledged = [...saved];
-  const cuts: Cut[] = cutUnflushed(dir, log, before, { torn });
-  testInfo.annotations.push({ type: 'power cut', description: `${acknowledged.length} saves resolved; cut ${JSON.stringify(cuts)}` });
+  const cuts: Cut[] = cutUnflushed(journal, { torn });
+  const brief = cuts.map((c) => ({ file: c.file.split("/").pop(), undone: `${c.undone}/${c.unflushed}`, size: `${c.sizeBefore}→${c.sizeAfter}` }));
+  testInfo.annotations.push({ type: "power cut", description: `${acknowledged.length} saves resolved; cut ${JSON.stringify(brief)}` });
 
   // the machine comes back: the browser opens the same profile
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, baseURL });

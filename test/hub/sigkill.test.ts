@@ -8,77 +8,13 @@
  * For PGlite this checks the embedded engine's crash safety on a real data folder. (Process
  * death, not power loss: that PGlite syncs each commit is checked in durable-pglite.test.ts.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RelayEvent } from '../../src-common/domain';
 import { Desk, toHotline } from './helpers/desk';
 import { describeEachDriver, freshLocation } from './helpers/drivers';
+import { startChild, kill, type Running } from './helpers/hub-child';
 import { ADMIN_TOKEN, pullAll, push, request } from './helpers/hub-harness';
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  lines: Array<Record<string, unknown>>;
-  /** the first log line matching (a message pattern, or a test of the whole line) */
-  waitFor(match: RegExp | ((line: Record<string, unknown>) => boolean), timeoutMs?: number): Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-hub/main.ts'], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', HUB_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'debug' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ test: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    let line: Record<string, unknown>;
-    try {
-      line = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      line = { msg: text };
-    }
-    lines.push(line);
-    for (const w of [...waiters]) {
-      if (w.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const waitFor = (match: RegExp | ((line: Record<string, unknown>) => boolean), timeoutMs = 60_000) => {
-    const test = typeof match === 'function' ? match : (l: Record<string, unknown>) => match.test(String(l.msg));
-    const pattern = String(match);
-    const seen = lines.find(test);
-    if (seen) return Promise.resolve(seen);
-    return new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`hub did not log ${pattern} in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-      waiters.push({
-        test,
-        resolve: (l) => {
-          clearTimeout(timer);
-          resolve(l);
-        },
-      });
-      void exited.then(({ code }) => reject(new Error(`hub exited (${code}) before logging ${pattern}; stderr: ${stderr}`)));
-    });
-  };
-  return waitFor(/relay hub ready/).then((ready) => ({ child, url: `http://127.0.0.1:${String(ready.port)}`, lines, waitFor, exited }));
-}
-
-async function kill(r: Running): Promise<void> {
-  r.child.kill('SIGKILL');
-  const { signal } = await r.exited;
-  expect(signal).toBe('SIGKILL');
-}
 
 /** 500 events (100 cases × 5), about 0.9 MB of JSON: the largest batch the protocol allows. */
 function bigBatch(d: Desk, tag: string): RelayEvent[] {

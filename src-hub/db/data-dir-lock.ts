@@ -10,7 +10,8 @@
  * the process's start time: a live pid with another start time or boot is a stale lock. Within
  * this process, a folder already held is known from a registry, not from the pid.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -114,9 +115,21 @@ export class DataDirLock {
     const content = JSON.stringify({ pid: process.pid, start: probe.startOf(process.pid), boot: probe.bootId() } satisfies LockOwner);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(path, 'wx');
-        writeSync(fd, content);
-        closeSync(fd);
+        // made whole under another name, then linked into place (which fails if a lock is
+        // there): a lock file is never seen empty while its owner is still writing it, where
+        // another process would take it for a stale one and take the folder over too
+        const made = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+        const fd = openSync(made, 'wx');
+        try {
+          writeSync(fd, content);
+        } finally {
+          closeSync(fd);
+        }
+        try {
+          linkSync(made, path);
+        } finally {
+          unlinkSync(made);
+        }
         held.add(folder);
         return new DataDirLock(path, folder, content);
       } catch (e) {

@@ -3,7 +3,7 @@
  * database thread (pglite-thread.ts): PGlite with fsync on, on a filesystem that really syncs
  * (durable-node-fs.ts), int8 read as numbers, the planner's page cost set for the session.
  */
-import { rmSync, statSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DurableNodeFS, durableStartParams, realSyncFd, syncDataDirOnce, type SyncFd } from './durable-node-fs';
@@ -20,21 +20,21 @@ export interface EngineOptions {
 /**
  * PostgreSQL's own lock file, left in the folder by an engine that did not close: the caller of
  * startPglite holds the hub's lock on the folder (data-dir-lock.ts), so any postmaster.pid found
- * then is a remnant. PostgreSQL takes over one that names a process no longer running, but
- * refuses to start on an empty one ("lock file is empty"), and an empty one is what a power cut
- * soon after a start leaves (the file was written at the start and never flushed): the hub
- * would not start again until someone deleted it by hand. It is removed before the engine starts.
- * Returns whether there was one.
+ * then is a remnant (and never protected PGlite: its engine's pid is always the same). PostgreSQL
+ * takes over one naming a process no longer running, but refuses to start on an empty one ("lock
+ * file is empty"), which a power cut leaves when it comes between the file being made and
+ * flushed, or after a run with fsync off (PGlite as it ships, a hub older than durable-node-fs.ts):
+ * the hub would not start again until someone deleted it by hand. It is removed before the
+ * engine starts. Returns whether there was one.
  */
 export function removeLeftoverPostmasterPid(dataDir: string): boolean {
-  const path = join(dataDir, 'postmaster.pid');
   try {
-    statSync(path);
-  } catch {
-    return false;
+    unlinkSync(join(dataDir, 'postmaster.pid'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
   }
-  rmSync(path, { force: true });
-  return true;
 }
 
 /** A started engine; the caller holds the data folder's lock (data-dir-lock.ts). */

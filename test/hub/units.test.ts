@@ -1,5 +1,5 @@
 /** The hub's small pure parts: cursors, seq progress, tokens, the serial queue, the data-folder lock. */
-import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -161,6 +161,23 @@ describe('data folder lock (PGlite is single-process)', () => {
       // a live process (our parent) holds it: refused, with a message saying what to do
       writeFileSync(join(dir, 'hub.lock'), String(process.ppid));
       expect(() => DataDirLock.acquire(dir)).toThrow(/HUB_ADMIN_TOKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is made whole before it appears (never seen empty), leaves nothing else behind; an empty one a power cut left is taken over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-lock-'));
+    try {
+      const lock = DataDirLock.acquire(dir);
+      expect(readdirSync(dir)).toEqual(['hub.lock']);
+      expect(parseLockOwner(readFileSync(join(dir, 'hub.lock'), 'utf8'))?.pid).toBe(process.pid);
+      expect(() => DataDirLock.acquire(dir)).toThrow(DataDirLockedError);
+      expect(readdirSync(dir)).toEqual(['hub.lock']);
+      lock.release();
+      writeFileSync(join(dir, 'hub.lock'), '');
+      DataDirLock.acquire(dir).release();
+      expect(readdirSync(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,13 +4,14 @@
  * The program under test (Chromium, the hub) runs with unflushed-writes.c preloaded, which
  * journals every write it makes to files under a folder (the bytes each write replaces) and
  * every flush (fsync, fdatasync). The program is then killed with SIGKILL, and cutUnflushed()
- * undoes, newest first, each write made to a file after that file's last flush: what was
+ * takes back, newest first, each write to a file that no successful flush covers: what was
  * written but never flushed is exactly what a power cut may take away (the operating system
  * still held it in memory). With `torn`, the disk is taken to have written a random part of
  * each file's unflushed writes, in order, the last of them cut mid-way.
  *
- * Not modelled: a disk that does not honour a flush, renames and deletions (directory entries),
- * and writes through memory maps.
+ * Not modelled: a disk that does not honour a flush or writes unflushed data out of order (the
+ * torn cut keeps an in-order prefix), renames, deletions and new files (directory entries),
+ * and the write paths unflushed-writes.c lists as not journalled.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
@@ -35,75 +36,120 @@ export function journalEnv(library: string, dir: string, journal: string): Recor
   return { LD_PRELOAD: library, UNFLUSHED_DIR: dir, UNFLUSHED_JOURNAL: journal };
 }
 
-type Entry =
-  | { kind: 'write'; path: string; offset: number; length: number; oldSize: number; old: Buffer }
-  | { kind: 'flush'; path: string };
+type WriteEntry = { kind: 'write' | 'truncate'; path: string; inode: number; offset: number; length: number; oldSize: number; old: Buffer };
+type Entry = WriteEntry | { kind: 'flush-begins' | 'flushed'; path: string; id: bigint };
 
-/** The journal's entries, in the order they were made. */
+/**
+ * The journal's entries, in the order they were made. A last record cut short (the process was
+ * killed while journalling it) is left out: its write had not begun.
+ */
 export function readJournal(journal: string): Entry[] {
   if (!existsSync(journal)) return [];
   const buf = readFileSync(journal);
   const entries: Entry[] = [];
   let at = 0;
-  const u64 = () => {
-    const n = Number(buf.readBigUInt64LE(at));
-    at += 8;
-    return n;
-  };
   while (at < buf.length) {
-    const kind = String.fromCharCode(buf[at]!);
-    const pathLen = buf.readUInt32LE(at + 1);
-    const path = buf.subarray(at + 5, at + 5 + pathLen).toString('utf8');
-    at += 5 + pathLen;
-    if (kind === 'S') entries.push({ kind: 'flush', path });
-    else if (kind === 'W') {
-      const offset = u64();
-      const length = u64();
-      const oldSize = u64();
-      const oldLen = u64();
-      entries.push({ kind: 'write', path, offset, length, oldSize, old: buf.subarray(at, at + oldLen) });
-      at += oldLen;
-    } else throw new Error(`power-cut journal ${journal}: unknown record '${kind}' at byte ${at}`);
+    const start = at;
+    if (start + 5 > buf.length) break;
+    const kind = String.fromCharCode(buf[start]!);
+    const pathLen = buf.readUInt32LE(start + 1);
+    const pathEnd = start + 5 + pathLen;
+    if (kind === 'B' || kind === 'S') {
+      if (pathEnd + 8 > buf.length) break;
+      const path = buf.subarray(start + 5, pathEnd).toString('utf8');
+      entries.push({ kind: kind === 'B' ? 'flush-begins' : 'flushed', path, id: buf.readBigUInt64LE(pathEnd) });
+      at = pathEnd + 8;
+    } else if (kind === 'W' || kind === 'T') {
+      if (pathEnd + 40 > buf.length) break;
+      const path = buf.subarray(start + 5, pathEnd).toString('utf8');
+      const [inode, offset, length, oldSize, oldLen] = [0, 1, 2, 3, 4].map((i) => Number(buf.readBigUInt64LE(pathEnd + 8 * i))) as [number, number, number, number, number];
+      const oldAt = pathEnd + 40;
+      if (oldAt + oldLen > buf.length) break;
+      entries.push({ kind: kind === 'W' ? 'write' : 'truncate', path, inode, offset, length, oldSize, old: buf.subarray(oldAt, oldAt + oldLen) });
+      at = oldAt + oldLen;
+    } else throw new Error(`power-cut journal ${journal}: unknown record '${kind}' at byte ${start}`);
   }
   return entries;
+}
+
+/** How many flushes of each file succeeded (to check that a test's journal saw what it should). */
+export function flushesByFile(journal: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of readJournal(journal)) if (e.kind === 'flushed') counts.set(e.path, (counts.get(e.path) ?? 0) + 1);
+  return counts;
+}
+
+/** The writes to each file that no successful flush covers, oldest first. */
+function unflushedWrites(journal: string): Map<string, WriteEntry[]> {
+  const byFile = new Map<string, Array<{ at: number; entry: WriteEntry }>>();
+  const begun = new Map<bigint, number>();
+  readJournal(journal).forEach((entry, at) => {
+    if (entry.kind === 'flush-begins') begun.set(entry.id, at);
+    else if (entry.kind === 'flushed') {
+      // written before the flush began: on disk
+      const from = begun.get(entry.id) ?? at;
+      byFile.set(
+        entry.path,
+        (byFile.get(entry.path) ?? []).filter((w) => w.at > from),
+      );
+    } else byFile.set(entry.path, [...(byFile.get(entry.path) ?? []), { at, entry: entry as WriteEntry }]);
+  });
+  return new Map([...byFile].map(([path, list]) => [path, list.map((w) => w.entry)]));
 }
 
 export interface Cut {
   file: string;
   /** writes made after the file's last flush */
   unflushed: number;
-  /** of them, taken back whole or in part */
+  /** of them, taken back whole or in part (0 when the file is gone or another file has its name now) */
   undone: number;
   sizeBefore: number;
   sizeAfter: number;
+  /** why nothing was taken back, where nothing was */
+  skipped?: 'gone' | 'replaced';
+}
+
+/** A random number generator from a seed (mulberry32), so a failing run can be made again. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /**
- * Take back every write the journal shows was made after its file's last flush (with `torn`, a
- * random tail of them, the first of those in part). Files that no longer exist are left (their
- * writes are reported as unflushed but not undone). Returns what was cut, per file.
+ * Take back every write the journal shows no successful flush covers (with `torn`, a random
+ * tail of each file's such writes, the first of those in part; a truncation is all or
+ * nothing). A file that is gone, or whose name another file has now, is left alone and
+ * reported. Returns what was cut, per file.
  */
 export function cutUnflushed(journal: string, options: { torn?: boolean; random?: () => number } = {}): Cut[] {
   const random = options.random ?? Math.random;
-  const byFile = new Map<string, Entry[]>();
-  for (const entry of readJournal(journal)) {
-    const list = byFile.get(entry.path) ?? [];
-    if (entry.kind === 'flush') list.length = 0;
-    else list.push(entry);
-    byFile.set(entry.path, list);
-  }
   const cuts: Cut[] = [];
-  for (const [path, writes] of byFile) {
-    if (writes.length === 0 || !existsSync(path)) continue;
+  for (const [path, writes] of unflushedWrites(journal)) {
+    if (writes.length === 0) continue;
+    if (!existsSync(path)) {
+      cuts.push({ file: path, unflushed: writes.length, undone: 0, sizeBefore: 0, sizeAfter: 0, skipped: 'gone' });
+      continue;
+    }
     const fd = openSync(path, 'r+');
     try {
-      const sizeBefore = fstatSync(fd).size;
+      const stat = fstatSync(fd);
+      const sizeBefore = stat.size;
+      if (writes.some((w) => w.inode !== stat.ino)) {
+        cuts.push({ file: path, unflushed: writes.length, undone: 0, sizeBefore, sizeAfter: sizeBefore, skipped: 'replaced' });
+        continue;
+      }
       // the disk got this many of the unflushed writes, in order (all of them lost without `torn`)
       const kept = options.torn ? Math.floor(random() * (writes.length + 1)) : 0;
       for (let i = writes.length - 1; i >= kept; i--) {
-        const w = writes[i] as Extract<Entry, { kind: 'write' }>;
+        const w = writes[i]!;
         // the first write taken back may have reached the disk in part: its first `from` bytes
-        const from = options.torn && i === kept ? Math.floor(random() * (w.length + 1)) : 0;
+        const from = !options.torn || i !== kept ? 0 : w.kind === 'truncate' ? 0 : Math.floor(random() * (w.length + 1));
         if (from < w.old.length) writeSync(fd, w.old, from, w.old.length - from, w.offset + from);
         ftruncateSync(fd, from === 0 ? w.oldSize : Math.max(w.oldSize, w.offset + from));
       }

@@ -38,6 +38,30 @@ function queryConfig(sql: string, params: readonly unknown[] | undefined, option
   return options?.prepare ? { name: statementName(sql), text: sql, ...(values ? { values } : {}) } : { text: sql, ...(values ? { values } : {}) };
 }
 
+/** The `options` parameter of a postgres:// connection string ('' when none). */
+export function connectionOptions(connectionString: string): string {
+  try {
+    return new URL(connectionString).searchParams.get('options')?.trim() ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The connection string without its `options` parameter: node-postgres lets a connection
+ * string's options replace the ones it is given, so the hub passes them merged instead.
+ */
+export function withoutOptions(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (!url.searchParams.has('options')) return connectionString;
+    url.searchParams.delete('options');
+    return url.toString();
+  } catch {
+    return connectionString;
+  }
+}
+
 export async function openPostgres(options: PgOptions): Promise<Database> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`schema name not allowed: ${schema}`);
@@ -45,21 +69,31 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
-  if (schema !== undefined) {
-    const setup = new pg.Client({ connectionString: options.connectionString });
-    await setup.connect();
-    try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    } finally {
-      await setup.end();
-    }
+  // what the server, database, role and connection string make of a commit's durability
+  let syncCommit: string | undefined;
+  const setup = new pg.Client({ connectionString: options.connectionString });
+  await setup.connect();
+  try {
+    if (schema !== undefined) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    syncCommit = (await setup.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit;
+  } finally {
+    await setup.end();
   }
   const sessionOptions = [
+    // the connection string's own options, kept (given with the connection string, they would
+    // replace ours); ours come after them, and the last of two settings of one parameter holds
+    connectionOptions(options.connectionString),
     ...(schema !== undefined ? [`-c search_path=${schema}`] : []),
     randomPageCostOption(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost),
-  ].filter((o): o is string => o !== null);
+    // A push is acknowledged once its transaction commits, and the station then deletes the
+    // events from its outbox: with synchronous_commit off, a server crash or power cut can take
+    // back commits already answered (the last ~0.6 s), and those events would be lost for
+    // good. So the hub's sessions commit synchronously whatever the server's default.
+    // ('local' and the remote_* levels also flush locally first: they are kept.)
+    syncCommit === 'off' ? '-c synchronous_commit=on' : null,
+  ].filter((o): o is string => o !== null && o !== '');
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    connectionString: withoutOptions(options.connectionString),
     max: options.max ?? 10,
     types,
     ...(sessionOptions.length > 0 ? { options: sessionOptions.join(' ') } : {}),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     { port, database: db.kind, admin: config.adminToken !== undefined },
     `relay hub ready on http://${config.host}:${port} (${describeDatabase(config.database)})`,
   );
+  for (const warning of db.durabilityWarnings ?? []) app.log.warn({ database: db.kind }, warning);
 }
 
 main().catch((e: unknown) => {

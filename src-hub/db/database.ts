@@ -37,6 +37,12 @@ export interface Database extends Queryable {
    * embedded engine only (pglite-backup.ts restores it). PostgreSQL has pg_dump.
    */
   backup?: () => Promise<Uint8Array>;
+  /**
+   * What the server's settings take from the durability of an acknowledged push (PostgreSQL:
+   * fsync or full_page_writes off, which the hub cannot change for its sessions), in plain
+   * words for the hub's log; empty when nothing does.
+   */
+  readonly durabilityWarnings?: readonly string[];
   close(): Promise<void>;
 }
 

@@ -38,6 +38,21 @@ function queryConfig(sql: string, params: readonly unknown[] | undefined, option
   return options?.prepare ? { name: statementName(sql), text: sql, ...(values ? { values } : {}) } : { text: sql, ...(values ? { values } : {}) };
 }
 
+/**
+ * Server settings (server-wide: a session cannot change them) under which a commit the hub
+ * acknowledged may not survive a crash or power cut, in words for the hub's log.
+ */
+export function serverDurabilityWarnings(settings: { fsync?: string | undefined; full_page_writes?: string | undefined }): string[] {
+  const warnings: string[] = [];
+  if (settings.fsync === 'off') {
+    warnings.push('PostgreSQL runs with fsync = off: a crash or power cut of the database server can lose pushes the hub has acknowledged (and the stations have then deleted). Set fsync = on.');
+  }
+  if (settings.full_page_writes === 'off') {
+    warnings.push('PostgreSQL runs with full_page_writes = off: a power cut can leave torn pages the server cannot recover. Set full_page_writes = on unless the filesystem rules torn pages out.');
+  }
+  return warnings;
+}
+
 /** The `options` parameter of a postgres:// connection string ('' when none). */
 export function connectionOptions(connectionString: string): string {
   try {
@@ -71,11 +86,16 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   };
   // what the server, database, role and connection string make of a commit's durability
   let syncCommit: string | undefined;
+  let durabilityWarnings: string[] = [];
   const setup = new pg.Client({ connectionString: options.connectionString });
   await setup.connect();
   try {
     if (schema !== undefined) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     syncCommit = (await setup.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit;
+    const [fsync, fullPageWrites] = await Promise.all(
+      ['fsync', 'full_page_writes'].map(async (name) => (await setup.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name]),
+    );
+    durabilityWarnings = serverDurabilityWarnings({ fsync, full_page_writes: fullPageWrites });
   } finally {
     await setup.end();
   }
@@ -104,6 +124,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
 
   return {
     kind: 'postgres',
+    durabilityWarnings,
     query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
       (await pool.query(queryConfig(sql, params, options))).rows as R[],
     exec: async (sql: string) => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src-hub/db/database';
-import { connectionOptions, openPostgres, withoutOptions } from '../../src-hub/db/pg-driver';
+import { connectionOptions, openPostgres, serverDurabilityWarnings, withoutOptions } from '../../src-hub/db/pg-driver';
 import { POSTGRES_SKIP_REASON, TEST_DATABASE_URL, freshLocation } from './helpers/drivers';
 
 describe('connection string options', () => {
@@ -15,6 +15,17 @@ describe('connection string options', () => {
     expect(connectionOptions('not a url')).toBe('');
     expect(withoutOptions('postgres://u:p@h:5432/db?options=-c%20x%3D1&sslmode=disable')).toBe('postgres://u:p@h:5432/db?sslmode=disable');
     expect(withoutOptions('postgres://u:p@h:5432/db')).toBe('postgres://u:p@h:5432/db');
+  });
+});
+
+describe('server settings that take durability from acknowledged pushes', () => {
+  it('are named in words for the log: fsync off, full_page_writes off; none when both are on', () => {
+    expect(serverDurabilityWarnings({ fsync: 'on', full_page_writes: 'on' })).toEqual([]);
+    const both = serverDurabilityWarnings({ fsync: 'off', full_page_writes: 'off' });
+    expect(both).toHaveLength(2);
+    expect(both[0]).toMatch(/fsync = off.*acknowledged/);
+    expect(both[1]).toMatch(/full_page_writes = off/);
+    expect(serverDurabilityWarnings({})).toEqual([]);
   });
 });
 
@@ -41,6 +52,8 @@ describe.skipIf(!TEST_DATABASE_URL)(`hub sessions on PostgreSQL${TEST_DATABASE_U
       const off = await openPostgres({ connectionString: urlWith('-c synchronous_commit=off'), schema });
       try {
         expect(await everySession(off, 'synchronous_commit')).toEqual(new Set(['on']));
+        // the test server runs with fsync and full page writes on
+        expect(off.durabilityWarnings).toEqual([]);
       } finally {
         await off.close();
       }

@@ -113,8 +113,8 @@ class Server {
     return `postgres://relay@127.0.0.1:${this.port}/postgres`;
   }
 
-  /** Start it (with the journal, when given), with synchronous_commit off by default. */
-  async start(journal?: string): Promise<void> {
+  /** Start it (with the journal, when given), with synchronous_commit off by default, and `settings`. */
+  async start(journal?: string, settings: string[] = []): Promise<void> {
     const bin = (found as { bin: string }).bin;
     if (journal) {
       writeFileSync(journal, '');
@@ -138,6 +138,7 @@ class Server {
         'wal_writer_delay=10000',
         '-c',
         'autovacuum=off',
+        ...settings.flatMap((setting) => ['-c', setting]),
       ],
       journal ? journalEnv(library, this.dataDir, journal) : {},
     );
@@ -312,4 +313,19 @@ describe.skipIf('skip' in found)(`hub on PostgreSQL through a power cut${'skip' 
       await control.kill();
     }
   }, 120_000);
+
+  it('a server that does not flush (fsync off) is named in the hub’s log as losing acknowledged pushes', async () => {
+    const careless = await Server.create('careless-data');
+    await careless.start(undefined, ['fsync=off']);
+    let running: Running | undefined;
+    try {
+      running = await startChild({ DATABASE_URL: careless.url });
+      const warning = await running.waitFor(/fsync = off/);
+      expect(warning.level).toBe(40);
+      expect(String(warning.msg)).toMatch(/acknowledged/);
+    } finally {
+      if (running) await kill(running);
+      await careless.kill();
+    }
+  }, 60_000);
 });

@@ -11,7 +11,7 @@
  * this process, a folder already held is known from a registry, not from the pid.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -100,6 +100,40 @@ export function ownerRuns(owner: LockOwner, probe: ProcessProbe = systemProbe): 
 /** the folders this process holds */
 const held = new Set<string>();
 
+/** a filesystem that has no hard links (vfat, exFAT, some network and FUSE mounts) */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/**
+ * Create the lock file with its content, or fail with EEXIST when there is one. It is made
+ * whole under another name and linked into place, so it is never seen empty while its owner is
+ * still writing it (another process would take an empty one for stale and take the folder over
+ * too); where the filesystem has no hard links, it is created in place as before.
+ */
+function placeLock(path: string, content: string): void {
+  const made = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  try {
+    writeFileSync(made, content, { flag: 'wx' });
+  } catch (e) {
+    rmSync(made, { force: true });
+    throw e;
+  }
+  try {
+    linkSync(made, path);
+  } catch (e) {
+    rmSync(made, { force: true });
+    if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    const fd = openSync(path, 'wx');
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  // the lock is in place: a name left over would only be litter
+  rmSync(made, { force: true });
+}
+
 export class DataDirLock {
   private released = false;
   private constructor(
@@ -115,21 +149,7 @@ export class DataDirLock {
     const content = JSON.stringify({ pid: process.pid, start: probe.startOf(process.pid), boot: probe.bootId() } satisfies LockOwner);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        // made whole under another name, then linked into place (which fails if a lock is
-        // there): a lock file is never seen empty while its owner is still writing it, where
-        // another process would take it for a stale one and take the folder over too
-        const made = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
-        const fd = openSync(made, 'wx');
-        try {
-          writeSync(fd, content);
-        } finally {
-          closeSync(fd);
-        }
-        try {
-          linkSync(made, path);
-        } finally {
-          unlinkSync(made);
-        }
+        placeLock(path, content);
         held.add(folder);
         return new DataDirLock(path, folder, content);
       } catch (e) {
@@ -158,7 +178,15 @@ export class DataDirLock {
    */
   reassert(): void {
     if (this.released) return;
-    writeFileSync(this.path, this.content);
+    // whole or not at all (a file truncated first would be seen empty, and taken over)
+    const made = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    try {
+      writeFileSync(made, this.content, { flag: 'wx' });
+      renameSync(made, this.path);
+    } catch (e) {
+      rmSync(made, { force: true });
+      throw e;
+    }
   }
 
   release(): void {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Database, Queryable, QueryOptions, Row } from './database';
 import { DEFAULT_RANDOM_PAGE_COST, randomPageCostOption, type RandomPageCost } from './planner-costs';
 
@@ -53,28 +54,16 @@ export function serverDurabilityWarnings(settings: { fsync?: string | undefined;
   return warnings;
 }
 
-/** The `options` parameter of a postgres:// connection string ('' when none). */
-export function connectionOptions(connectionString: string): string {
-  try {
-    return new URL(connectionString).searchParams.get('options')?.trim() ?? '';
-  } catch {
-    return '';
-  }
-}
-
 /**
- * The connection string without its `options` parameter: node-postgres lets a connection
- * string's options replace the ones it is given, so the hub passes them merged instead.
+ * A node-postgres configuration from a connection string (parsed as node-postgres parses it)
+ * with the hub's session options added after the string's own and PGOPTIONS (which
+ * node-postgres reads only when no options are given): given beside each other, a string's
+ * options would replace the hub's. The last of two settings of one parameter holds.
  */
-export function withoutOptions(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    if (!url.searchParams.has('options')) return connectionString;
-    url.searchParams.delete('options');
-    return url.toString();
-  } catch {
-    return connectionString;
-  }
+export function connectionConfig(connectionString: string, hubOptions: readonly string[], env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
+  const { options: urlOptions, ...connection } = parseIntoClientConfig(connectionString);
+  const all = [env.PGOPTIONS, urlOptions, ...hubOptions].map((o) => o?.trim() ?? '').filter((o) => o !== '');
+  return { ...connection, ...(all.length > 0 ? { options: all.join(' ') } : {}) };
 }
 
 export async function openPostgres(options: PgOptions): Promise<Database> {
@@ -84,43 +73,48 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
-  // what the server, database, role and connection string make of a commit's durability
+  const hubOptions = [
+    ...(schema !== undefined ? [`-c search_path=${schema}`] : []),
+    randomPageCostOption(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost),
+  ].filter((o): o is string => o !== null);
+  const config = (extra: string[] = []) => connectionConfig(options.connectionString, [...hubOptions, ...extra]);
+
+  // what the server, database, role and these options make of a commit's durability
   let syncCommit: string | undefined;
   let durabilityWarnings: string[] = [];
-  const setup = new pg.Client({ connectionString: options.connectionString });
+  const setup = new pg.Client(config());
   await setup.connect();
   try {
     if (schema !== undefined) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     syncCommit = (await setup.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit;
-    const [fsync, fullPageWrites] = await Promise.all(
-      ['fsync', 'full_page_writes'].map(async (name) => (await setup.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name]),
-    );
-    durabilityWarnings = serverDurabilityWarnings({ fsync, full_page_writes: fullPageWrites });
+    try {
+      const [fsync, fullPageWrites] = await Promise.all(
+        ['fsync', 'full_page_writes'].map(async (name) => (await setup.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name]),
+      );
+      durabilityWarnings = serverDurabilityWarnings({ fsync, full_page_writes: fullPageWrites });
+    } catch {
+      // a server that does not show them (a PostgreSQL-compatible one): the warnings are advice only
+    }
   } finally {
     await setup.end();
   }
-  const sessionOptions = [
-    // the connection string's own options, kept (given with the connection string, they would
-    // replace ours); ours come after them, and the last of two settings of one parameter holds
-    connectionOptions(options.connectionString),
-    ...(schema !== undefined ? [`-c search_path=${schema}`] : []),
-    randomPageCostOption(options.randomPageCost === undefined ? DEFAULT_RANDOM_PAGE_COST : options.randomPageCost),
-    // A push is acknowledged once its transaction commits, and the station then deletes the
-    // events from its outbox: with synchronous_commit off, a server crash or power cut can take
-    // back commits already answered (the last ~0.6 s), and those events would be lost for
-    // good. So the hub's sessions commit synchronously whatever the server's default.
-    // ('local' and the remote_* levels also flush locally first: they are kept.)
-    syncCommit === 'off' ? '-c synchronous_commit=on' : null,
-  ].filter((o): o is string => o !== null && o !== '');
-  const pool = new pg.Pool({
-    connectionString: withoutOptions(options.connectionString),
-    max: options.max ?? 10,
-    types,
-    ...(sessionOptions.length > 0 ? { options: sessionOptions.join(' ') } : {}),
-  });
+  // A push is acknowledged once its transaction commits, and the station then deletes the
+  // events from its outbox: with synchronous_commit off, a server crash or power cut can take
+  // back commits already answered, and those events would be lost for good. So the hub's
+  // sessions pin the level they found, and where that was off, 'local' (flushed on this
+  // server before the commit returns, without waiting for standbys the server does not ask
+  // for): a server default switched to off later does not reach them.
+  const pinned = syncCommit && syncCommit !== 'off' ? syncCommit : 'local';
+  const pool = new pg.Pool({ ...config([`-c synchronous_commit=${pinned}`]), max: options.max ?? 10, types });
   // an idle connection dropped by the server must not crash the hub
   pool.on('error', () => undefined);
-  await pool.query('SELECT 1');
+  // the sessions really have the hub's settings (a pooler that drops startup options would not)
+  const [session] = (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows;
+  if (session?.synchronous_commit === 'off') {
+    durabilityWarnings.push(
+      'The hub’s PostgreSQL sessions commit asynchronously (synchronous_commit = off): the startup options the hub sets did not reach them (a connection pooler that drops them?). Acknowledged pushes can be lost in a crash of the database server.',
+    );
+  }
 
   return {
     kind: 'postgres',

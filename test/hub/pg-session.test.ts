@@ -5,16 +5,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src-hub/db/database';
-import { connectionOptions, openPostgres, serverDurabilityWarnings, withoutOptions } from '../../src-hub/db/pg-driver';
+import { connectionConfig, openPostgres, serverDurabilityWarnings } from '../../src-hub/db/pg-driver';
 import { POSTGRES_SKIP_REASON, TEST_DATABASE_URL, freshLocation } from './helpers/drivers';
 
-describe('connection string options', () => {
-  it('are read from the options parameter, decoded; none is empty', () => {
-    expect(connectionOptions('postgres://u:p@h:5432/db?options=-c%20statement_timeout%3D5000')).toBe('-c statement_timeout=5000');
-    expect(connectionOptions('postgres://u:p@h:5432/db?sslmode=disable')).toBe('');
-    expect(connectionOptions('not a url')).toBe('');
-    expect(withoutOptions('postgres://u:p@h:5432/db?options=-c%20x%3D1&sslmode=disable')).toBe('postgres://u:p@h:5432/db?sslmode=disable');
-    expect(withoutOptions('postgres://u:p@h:5432/db')).toBe('postgres://u:p@h:5432/db');
+describe('connection configuration', () => {
+  it("keeps PGOPTIONS and the string's own options before the hub's (the last setting holds), in every form node-postgres reads", () => {
+    const hub = ['-c search_path=hub', '-c synchronous_commit=local'];
+    expect(connectionConfig('postgres://u:p%40x@h:5433/db?options=-c%20statement_timeout%3D5000', hub, {})).toEqual({
+      user: 'u',
+      password: 'p@x',
+      host: 'h',
+      port: 5433,
+      database: 'db',
+      options: '-c statement_timeout=5000 -c search_path=hub -c synchronous_commit=local',
+    });
+    // a unix socket, written with no host before the path (new URL() refuses it)
+    expect(connectionConfig('postgres://u@/db?host=/var/run/postgresql&options=-c%20a%3D1', hub, { PGOPTIONS: '-c b=2' })).toMatchObject({
+      host: '/var/run/postgresql',
+      user: 'u',
+      database: 'db',
+      options: '-c b=2 -c a=1 -c search_path=hub -c synchronous_commit=local',
+    });
+    const bare = connectionConfig('postgresql://h/db', [], {});
+    expect(bare).toMatchObject({ host: 'h', database: 'db' });
+    expect(bare.options).toBeUndefined();
   });
 });
 
@@ -45,23 +59,25 @@ async function everySession(db: Database, setting: string): Promise<Set<string>>
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(`hub sessions on PostgreSQL${TEST_DATABASE_URL ? '' : ` (${POSTGRES_SKIP_REASON})`}`, () => {
-  it('commit synchronously when the server would not (synchronous_commit off), and keep a stronger level', async () => {
+  it('flush each commit before it returns where the server would not (synchronous_commit off), and keep the level found otherwise', async () => {
     const location = freshLocation('postgres');
     try {
       const schema = location.env.HUB_DB_SCHEMA!;
       const off = await openPostgres({ connectionString: urlWith('-c synchronous_commit=off'), schema });
       try {
-        expect(await everySession(off, 'synchronous_commit')).toEqual(new Set(['on']));
+        expect(await everySession(off, 'synchronous_commit')).toEqual(new Set(['local']));
         // the test server runs with fsync and full page writes on
         expect(off.durabilityWarnings).toEqual([]);
       } finally {
         await off.close();
       }
-      const local = await openPostgres({ connectionString: urlWith('-c synchronous_commit=local'), schema });
-      try {
-        expect(await everySession(local, 'synchronous_commit')).toEqual(new Set(['local']));
-      } finally {
-        await local.close();
+      for (const level of ['on', 'remote_write']) {
+        const kept = await openPostgres({ connectionString: urlWith(`-c synchronous_commit=${level}`), schema });
+        try {
+          expect(await everySession(kept, 'synchronous_commit')).toEqual(new Set([level]));
+        } finally {
+          await kept.close();
+        }
       }
     } finally {
       await location.cleanup();

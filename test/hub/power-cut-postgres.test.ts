@@ -12,8 +12,7 @@
  * does not leave its commits to the server's default.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -42,17 +41,6 @@ const found = findPostgres();
 function asPostgres(command: string[], env: Record<string, string> = {}): [string, string[]] {
   const withEnv = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...command];
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...withEnv]] : [withEnv[0]!, withEnv.slice(1)];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The live processes whose parent is `parent` (a zombie holds nothing open any more). */
@@ -84,33 +72,45 @@ let work: string;
 let library: string;
 beforeAll(() => {
   if ('skip' in found) return;
-  work = mkdtempSync(join(tmpdir(), 'relay-pg-power-'));
+  // canonical (the journal refuses a folder named otherwise)
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'relay-pg-power-')));
   // the server (another user) writes its data folder and the journal here
   chmodSync(work, 0o777);
   library = buildUnflushedWrites(join(work, 'library'));
 });
-afterAll(() => {
+/** every server started, so that none outlives a failing test */
+const servers = new Set<Server>();
+afterAll(async () => {
+  for (const server of servers) await server.kill().catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/**
+ * A PostgreSQL server of the test's own: a fresh cluster in the work folder, reached over a
+ * Unix socket there only (no TCP port to race other tests for).
+ */
 class Server {
   private child: ChildProcess | null = null;
-  constructor(
-    readonly dataDir: string,
-    readonly port: number,
-  ) {}
+  constructor(readonly dataDir: string) {
+    servers.add(this);
+  }
 
-  static async create(name: string): Promise<Server> {
+  static create(name: string): Server {
     const bin = (found as { bin: string }).bin;
-    const server = new Server(join(work, name), await freePort());
+    const server = new Server(join(work, name));
     const [cmd, args] = asPostgres([join(bin, 'initdb'), '-D', server.dataDir, '-U', 'relay', '--auth=trust', '--no-instructions', '-E', 'UTF8', '--locale=C']);
     const init = spawnSync(cmd, args, { encoding: 'utf8' });
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     return server;
   }
 
+  /** its Unix socket's folder (one a server, so no server finds another's socket lock) */
+  get socketDir(): string {
+    return `${this.dataDir}-socket`;
+  }
+
   get url(): string {
-    return `postgres://relay@127.0.0.1:${this.port}/postgres`;
+    return `postgres://relay@/postgres?host=${encodeURIComponent(this.socketDir)}`;
   }
 
   /** Start it (with the journal, when given), with synchronous_commit off by default, and `settings`. */
@@ -120,29 +120,21 @@ class Server {
       writeFileSync(journal, '');
       chmodSync(journal, 0o666);
     }
-    const [cmd, args] = asPostgres(
-      [
-        join(bin, 'postgres'),
-        '-D',
-        this.dataDir,
-        '-p',
-        String(this.port),
-        '-k',
-        work,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'synchronous_commit=off',
-        // the WAL writer would otherwise flush asynchronous commits within 0.2 s
-        '-c',
-        'wal_writer_delay=10000',
-        '-c',
-        'autovacuum=off',
-        ...settings.flatMap((setting) => ['-c', setting]),
-      ],
-      journal ? journalEnv(library, this.dataDir, journal) : {},
-    );
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    mkdirSync(this.socketDir, { recursive: true, mode: 0o777 });
+    chmodSync(this.socketDir, 0o777);
+    const server = [join(bin, 'postgres'), '-D', this.dataDir, '-k', this.socketDir, '-c', 'listen_addresses='];
+    for (const setting of [
+      'synchronous_commit=off',
+      // the WAL writer would otherwise flush asynchronous commits within 0.2 s
+      'wal_writer_delay=10000',
+      // flushes the journal sees (fsync/fdatasync), whatever the platform's default
+      'wal_sync_method=fdatasync',
+      'autovacuum=off',
+      ...settings,
+    ])
+      server.push('-c', setting);
+    const [cmd, args] = asPostgres(server, journal ? journalEnv(library, this.dataDir, journal) : {});
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     this.child = child;
@@ -156,36 +148,60 @@ class Server {
         return;
       } catch {
         await client.end().catch(() => undefined);
-        if (child.exitCode !== null || Date.now() > until) throw new Error(`PostgreSQL did not start: ${log.slice(-2000)}`);
+        const ended = child.exitCode !== null || child.signalCode !== null;
+        if (ended || Date.now() > until) {
+          await this.kill().catch(() => undefined);
+          throw new Error(`PostgreSQL did not start: ${log.slice(-2000)}`);
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
     }
   }
 
   /**
-   * SIGKILL the server, every process of it at once: the postmaster and its children (each of
-   * which leads a session of its own). The runuser above the postmaster is left to reap it, so
-   * that no zombie keeps its pid, which the postmaster.pid left behind names, looking alive.
+   * SIGKILL the server, every process of it at once: the postmaster (stopped first, so it starts
+   * no other) and its children, each of which leads a session of its own. The runuser above the
+   * postmaster is left to reap it, so that no zombie keeps its pid, which the postmaster.pid left
+   * behind names, looking alive.
    */
   async kill(): Promise<void> {
-    const child = this.child!;
-    const postmaster = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const all = [postmaster, ...childrenOf(postmaster)];
-    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
-    for (const pid of all) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-    const until = Date.now() + 10_000;
-    while (all.some(alive)) {
-      if (Date.now() > until) throw new Error('PostgreSQL processes outlived SIGKILL');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await exited;
+    const child = this.child;
+    if (!child) return;
     this.child = null;
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+    // the postmaster is ours only if it is the process started, or the one runuser started
+    const postmaster = [child.pid!, ...childrenOf(child.pid!)].find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.endsWith('/postgres');
+      } catch {
+        return false;
+      }
+    });
+    if (postmaster !== undefined) {
+      process.kill(postmaster, 'SIGSTOP');
+      const all = [postmaster, ...childrenOf(postmaster)];
+      for (const pid of all) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      // runuser stops itself when its child stops (as a shell would): it must go on to reap it
+      if (postmaster !== child.pid) {
+        try {
+          process.kill(child.pid!, 'SIGCONT');
+        } catch {
+          // gone already
+        }
+      }
+      const until = Date.now() + 10_000;
+      while (all.some(alive)) {
+        if (Date.now() > until) throw new Error('PostgreSQL processes outlived SIGKILL');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
   }
 }
 
@@ -210,7 +226,7 @@ describe.skipIf('skip' in found)(`hub on PostgreSQL through a power cut${'skip' 
   it(
     'every event the hub acknowledged is there, once, though the server commits asynchronously by default',
     async () => {
-      server = await Server.create('hub-data');
+      server = Server.create('hub-data');
       const desk = Desk.of('p110-pgcut', 'police110', '兰山区');
       const seed = Date.now() % 1_000_000;
       const random = seededRandom(seed);
@@ -281,7 +297,7 @@ describe.skipIf('skip' in found)(`hub on PostgreSQL through a power cut${'skip' 
   );
 
   it('the control: commits made with synchronous_commit off, each reported done, are lost by the same cut', async () => {
-    const control = await Server.create('control-data');
+    const control = Server.create('control-data');
     const journal = join(work, 'control.journal');
     await control.start(journal);
     let reported = 0;
@@ -315,7 +331,7 @@ describe.skipIf('skip' in found)(`hub on PostgreSQL through a power cut${'skip' 
   }, 120_000);
 
   it('a server that does not flush (fsync off) is named in the hub’s log as losing acknowledged pushes', async () => {
-    const careless = await Server.create('careless-data');
+    const careless = Server.create('careless-data');
     await careless.start(undefined, ['fsync=off']);
     let running: Running | undefined;
     try {

@@ -172,9 +172,14 @@ describe('data folder lock (PGlite is single-process)', () => {
       const lock = DataDirLock.acquire(dir);
       expect(readdirSync(dir)).toEqual(['hub.lock']);
       expect(parseLockOwner(readFileSync(join(dir, 'hub.lock'), 'utf8'))?.pid).toBe(process.pid);
+      lock.reassert();
+      expect(readdirSync(dir)).toEqual(['hub.lock']);
+      expect(parseLockOwner(readFileSync(join(dir, 'hub.lock'), 'utf8'))?.pid).toBe(process.pid);
+      lock.release();
+      // held by another live process (our parent): refused on disk, nothing left behind
+      writeFileSync(join(dir, 'hub.lock'), String(process.ppid));
       expect(() => DataDirLock.acquire(dir)).toThrow(DataDirLockedError);
       expect(readdirSync(dir)).toEqual(['hub.lock']);
-      lock.release();
       writeFileSync(join(dir, 'hub.lock'), '');
       DataDirLock.acquire(dir).release();
       expect(readdirSync(dir)).toEqual([]);

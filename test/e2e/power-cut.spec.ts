@@ -12,7 +12,11 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { buildUnflushedWrites, cutUnflushed, flushesByFile, journalEnv, seededRandom, type Cut } from '../support/power-cut';
+import { spawnSync } from 'node:child_process';
+import { HubSettings } from './pages/hub';
+import { SetupPage } from './pages/desk';
 import { indexedDbDir, launchKillable } from './support/killable-chromium';
+import { freePort, HubProcess } from './support/hub-process';
 
 type Inspection = {
   cases: number;
@@ -27,10 +31,27 @@ type BenchPage = {
   relayBench: {
     recordUntilKilled(o: { durability: 'strict' | 'relaxed' }): Promise<void>;
     inspectStore(o: { caseIds: string[] }): Promise<Inspection>;
+    inspectPulled(): Promise<Pulled>;
   };
 };
+type Pulled = { cases: number; events: number; eventIds: string[]; short: string[]; orphanEvents: number; cursor: string };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The ids of every event the station may see after `after`, pulled page by page from the hub. */
+async function pullIds(hubUrl: string, token: string, after: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = after;
+  for (let pages = 0; pages < 1000; pages++) {
+    const res = await fetch(`${hubUrl}/api/v1/events?after=${encodeURIComponent(cursor)}&limit=2000`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { events: Array<{ event: { id: string } }>; cursor: string; more: boolean };
+    ids.push(...body.events.map((e) => e.event.id));
+    cursor = body.cursor;
+    if (!body.more) return ids;
+  }
+  throw new Error('pull does not end');
+}
 /** saves to see resolve before the power goes */
 const SAVES = 40;
 
@@ -129,5 +150,90 @@ test('the control: with relaxed durability the same power cut loses saves that h
     expect(held.counterMismatches).toEqual([]);
   } finally {
     await context.close();
+  }
+});
+
+test('a desk catching up after an outage loses power mid-pull: no page skipped, nothing twice, and it finishes', async ({ baseURL }, testInfo) => {
+  test.setTimeout(240_000);
+  const hub = new HubProcess(await freePort());
+  await hub.start();
+  const senderToken = await hub.register({ stationId: 'p110-cut', name: '兰山110接警台', role: 'police110', district: '兰山区' });
+  const token = await hub.register({ stationId: 'h12345-cut', name: '市12345热线', role: 'hotline12345', district: '市直' });
+
+  mkdirSync(testInfo.outputPath('profile'), { recursive: true });
+  const profile = realpathSync(testInfo.outputPath('profile'));
+  const journal = testInfo.outputPath('unflushed.journal');
+  const library = buildUnflushedWrites(testInfo.outputPath('library'));
+  const run = await launchKillable({ profile, env: journalEnv(library, indexedDbDir(profile, baseURL!), journal) });
+  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
+  try {
+    // the 12345 desk, connected while the hub has nothing for it
+    await run.page.goto(`${baseURL}/index.html`);
+    await expect(run.page.getByRole('heading', { name: /首次设置/ })).toBeVisible();
+    await run.page.getByLabel('站点编号（可选）').fill('h12345-cut');
+    await new SetupPage(run.page).complete({ name: '市12345热线', role: '12345 热线', district: '市直', operator: '陈话务' });
+    await new HubSettings(run.page).connect(hub.url, token);
+
+    // meanwhile 110 transferred 1,500 cases (4,500 events): the desk pulls them in pages of 500
+    const pushed = spawnSync(process.execPath, ['--import', 'tsx', 'test/e2e/support/push-transfers.ts', hub.url, senderToken, 'p110-cut', '兰山110接警台', '1500'], { encoding: 'utf8' });
+    expect(pushed.status, pushed.stderr).toBe(0);
+    const total = Number(pushed.stdout.trim());
+    expect(total, `push-transfers said: ${pushed.stdout}${pushed.stderr}`).toBe(4500);
+    await new HubSettings(run.page).syncNow();
+    // the power goes as soon as the desk holds part of them
+    const held = () =>
+      run.page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('relay-desk');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const request = open.result.transaction('events').objectStore('events').count();
+              request.onsuccess = () => {
+                resolve(request.result);
+                open.result.close();
+              };
+            };
+          }),
+      );
+    let before = 0;
+    for (const until = Date.now() + 60_000; before === 0 && Date.now() < until; ) before = await held();
+    await run.kill();
+    const seed = Date.now() % 1_000_000;
+    const cuts = cutUnflushed(journal, { torn: true, random: seededRandom(seed) });
+    testInfo.annotations.push({ type: 'power cut', description: `${before} of ${total} events held when the power went; cut (seed ${seed}) ${JSON.stringify(cuts.map((c) => [c.file.split('/').pop(), c.undone]))}` });
+
+    // the machine comes back: what the desk holds and its cursor skip nothing
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, baseURL: baseURL! });
+    const bench = context.pages()[0] ?? (await context.newPage());
+    await bench.goto('/bench.html');
+    await bench.waitForFunction(() => document.body.dataset.ready === 'true');
+    const after = await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled());
+    expect(after.short, `cases held without all their events (seed ${seed})`).toEqual([]);
+    expect(after.orphanEvents).toBe(0);
+    const heldIds = new Set(after.eventIds);
+    expect(heldIds.size).toBe(after.events);
+    const visible = await pullIds(hub.url, token, '0');
+    expect(visible).toHaveLength(total);
+    const rest = new Set(await pullIds(hub.url, token, after.cursor));
+    // every event is held, or comes after the cursor the desk kept: no page skipped
+    expect(visible.filter((id) => !heldIds.has(id) && !rest.has(id)), `skipped (cursor ${after.cursor}, seed ${seed})`).toEqual([]);
+    testInfo.annotations.push({ type: 'after the cut', description: `${after.events} events held, cursor ${after.cursor}` });
+
+    // the desk opens and finishes catching up: every case once, whole
+    const desk = await context.newPage();
+    await desk.goto('/index.html');
+    await expect(desk.getByTestId('status-bar')).toBeVisible();
+    await expect
+      .poll(async () => (await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled())).events, { timeout: 120_000 })
+      .toBe(total);
+    const done = await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled());
+    expect(done.cases).toBe(1500);
+    expect(done.short).toEqual([]);
+    expect(new Set(done.eventIds)).toEqual(new Set(visible));
+  } finally {
+    await context?.close();
+    await run.kill().catch(() => undefined);
+    await hub.stop();
   }
 });

@@ -14,6 +14,7 @@ import {
   type Station,
 } from '../../../src-common/domain';
 import { readCounters } from '../store/counters';
+import { readCursor } from '../store/pull-cursor';
 import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
 import { fillDemoData } from '../store/demo-fill';
 import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
@@ -479,6 +480,33 @@ const api = {
         partial,
         orphanEvents: events.filter((event) => !held.has(event.caseId)).map((event) => event.id),
         counterMismatches,
+      };
+    } finally {
+      closeAll();
+    }
+  },
+
+  /**
+   * For the power-cut test of a desk catching up (test/e2e/power-cut.spec.ts): what the app's
+   * database holds of what it pulled — cases, events (and their ids), cases whose events are not
+   * all there, events without their case, and the pull cursor.
+   */
+  async inspectPulled() {
+    closeAll();
+    const db = appDb();
+    await db.open();
+    try {
+      const [cases, events, cursor] = await Promise.all([db.cases.toArray(), db.events.toArray(), readCursor(db)]);
+      const count = new Map<string, number>();
+      for (const event of events) count.set(event.caseId, (count.get(event.caseId) ?? 0) + 1);
+      const held = new Set(cases.map((row) => row.id));
+      return {
+        cases: cases.length,
+        events: events.length,
+        eventIds: events.map((event) => event.id),
+        short: cases.filter((row) => (count.get(row.id) ?? 0) !== row.eventCount).map((row) => row.id),
+        orphanEvents: events.filter((event) => !held.has(event.caseId)).length,
+        cursor,
       };
     } finally {
       closeAll();

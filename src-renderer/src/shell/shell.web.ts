@@ -1,6 +1,7 @@
 /**
  * The browser edition of the shell contract: web Notification, window.print, a download for
- * "save file", and localStorage for settings (not encrypted: isProtected says so).
+ * "save file", and an IndexedDB database of its own for settings (web-secure-store.ts; not
+ * encrypted: isProtected says so).
  */
 import {
   NotifyRequestSchema,
@@ -8,6 +9,9 @@ import {
   SecureSettingKeySchema,
   type ShellApi,
 } from '../../../src-common/contract/shell';
+import { createWebSecureStore } from './web-secure-store';
+
+const secureStore = createWebSecureStore({ indexedDB: globalThis.indexedDB, legacy: typeof localStorage === 'undefined' ? null : localStorage });
 
 const clickListeners = new Set<(caseId: string | null) => void>();
 const live = new Map<string, Notification>();
@@ -73,12 +77,10 @@ export const webShell = {
   secureSettings: {
     isProtected: async () => false,
     async get(key) {
-      return localStorage.getItem(`relay.secure.${SecureSettingKeySchema.parse(key)}`);
+      return secureStore.get(SecureSettingKeySchema.parse(key));
     },
     async set(key, value) {
-      const k = `relay.secure.${SecureSettingKeySchema.parse(key)}`;
-      if (value === null) localStorage.removeItem(k);
-      else localStorage.setItem(k, value);
+      await secureStore.set(SecureSettingKeySchema.parse(key), value);
     },
   },
 } satisfies ShellApi;

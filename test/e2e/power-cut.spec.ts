@@ -64,7 +64,8 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
   const profile = realpathSync(testInfo.outputPath('profile'));
   const journal = testInfo.outputPath('unflushed.journal');
   const library = buildUnflushedWrites(testInfo.outputPath('library'));
-  const run = await launchKillable({ profile, env: journalEnv(library, indexedDbDir(profile, baseURL), journal) });
+  // the whole profile is cut: IndexedDB, localStorage and the browser's own files
+  const run = await launchKillable({ profile, env: journalEnv(library, `${profile}/Default`, journal) });
   const saved: string[] = [];
   let enough!: () => void;
   const reached = new Promise<void>((resolve) => (enough = resolve));
@@ -89,13 +90,17 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
   await run.kill();
   const acknowledged = [...saved];
   // how often IndexedDB's write-ahead log was flushed: once a strict save, not for relaxed ones
-  const logFlushes = [...flushesByFile(journal)].filter(([path]) => path.endsWith('.log')).reduce((n, [, count]) => n + count, 0);
+  const idb = indexedDbDir(profile, baseURL);
+  const logFlushes = [...flushesByFile(journal)].filter(([path]) => path.startsWith(idb) && path.endsWith('.log')).reduce((n, [, count]) => n + count, 0);
   const seed = Date.now() % 1_000_000;
   const cuts: Cut[] = cutUnflushed(journal, { torn, random: seededRandom(seed) });
-  const brief = cuts.map((c) => ({ file: c.file.split('/').pop(), undone: `${c.undone}/${c.unflushed}`, size: `${c.sizeBefore}→${c.sizeAfter}` }));
+  const undone = cuts.filter((c) => c.undone > 0);
+  const idbLog = undone.filter((c) => c.file.startsWith(idb) && c.file.endsWith('.log')).map((c) => `${c.undone}/${c.unflushed} (${c.sizeBefore}→${c.sizeAfter})`);
   testInfo.annotations.push({
     type: 'power cut',
-    description: `${acknowledged.length} saves resolved; write-ahead log flushed ${logFlushes} times; cut (seed ${seed}) ${JSON.stringify(brief)}`,
+    description:
+      `${acknowledged.length} saves resolved; write-ahead log flushed ${logFlushes} times; cut (seed ${seed}): ` +
+      `${undone.reduce((n, c) => n + c.undone, 0)} writes in ${undone.length} files taken back, of IndexedDB's log ${idbLog.join(', ') || 'none'}`,
   });
 
   // the machine comes back: the browser opens the same profile
@@ -135,7 +140,7 @@ test('the control: with relaxed durability the same power cut loses saves that h
   const { acknowledged, cuts, context } = await saveThenCutPower('relaxed', testInfo, baseURL!, false);
   try {
     expect(
-      cuts.some((c) => c.file.endsWith('.log') && c.undone > 0),
+      cuts.some((c) => c.file.includes('/IndexedDB/') && c.file.endsWith('.log') && c.undone > 0),
       'the cut took back unflushed writes of the write-ahead log',
     ).toBe(true);
     const page = context.pages()[0] ?? (await context.newPage());

@@ -6,7 +6,7 @@ import { formatTime } from '../app/format';
 import { shell } from '../shell';
 import type { RejectedRow } from '../store/db';
 import { createHubClient, normalizeHubUrl, sendsInClear } from '../sync/hub-client';
-import { readHubConfig, syncLoop, useSync, writeHubConfig } from '../sync/sync-service';
+import { HUB_URL_KEY, readHubConfig, syncLoop, useSync, writeHubConfig } from '../sync/sync-service';
 
 export function HubPanel() {
   const db = useDesk((s) => s.db)!;
@@ -16,15 +16,24 @@ export function HubPanel() {
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [configured, setConfigured] = useState(false);
+  /** the address is kept but its token is gone (see hubClientOf) */
+  const [tokenMissing, setTokenMissing] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [protectedStore, setProtectedStore] = useState(true);
   const [rejected, setRejected] = useState<RejectedRow[]>([]);
 
   useEffect(() => {
-    void readHubConfig(db).then((c) => {
+    void readHubConfig(db).then(async (c) => {
       setConfigured(Boolean(c));
       if (c) setUrl(c.url);
+      else {
+        const kept = (await db.settings.get(HUB_URL_KEY))?.value;
+        if (typeof kept === 'string' && kept) {
+          setUrl(kept);
+          setTokenMissing(true);
+        }
+      }
     });
     void shell.secureSettings.isProtected().then(setProtectedStore);
   }, [db]);
@@ -55,6 +64,7 @@ export function HubPanel() {
       }
       await writeHubConfig(db, { url: base, token: token.trim() });
       setConfigured(true);
+      setTokenMissing(false);
       setToken('');
       // a test result of one moment (the connection now is in the status line below)
       setMessage({ ok: true, text: `${formatTime(new Date().toISOString()).slice(11)} 测试连接成功，已保存：${me.name}（${ROLE_LABELS[me.role]}，${me.district}）` });
@@ -69,6 +79,7 @@ export function HubPanel() {
   async function disconnect() {
     await writeHubConfig(db, null);
     setConfigured(false);
+    setTokenMissing(false);
     setMessage({ ok: true, text: '已断开，本站继续离线工作，待发送记录保留在本机' });
     void syncLoop()?.syncNow();
   }
@@ -78,7 +89,15 @@ export function HubPanel() {
       <h2>市级中心（同步）</h2>
       <p className="hint">
         本站编号 <strong style={{ fontFamily: 'var(--mono)' }} data-testid="station-id">{station.stationId}</strong>：中心管理员用此编号登记本站并发放令牌。
-        {configured ? ` 已配置：${url}` : ' 尚未配置，本站离线工作。'}
+        {configured ? (
+          ` 已配置：${url}`
+        ) : tokenMissing ? (
+          <span className="warn-text" data-testid="hub-token-missing">
+            {' '}中心地址仍在，但本站令牌缺失：请重新输入令牌并“测试并保存”（待发送记录都在本机）。
+          </span>
+        ) : (
+          ' 尚未配置，本站离线工作。'
+        )}
       </p>
       <div className="grid">
         <div className="field">

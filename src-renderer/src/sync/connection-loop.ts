@@ -160,13 +160,15 @@ export class ConnectionLoop {
   }
 
   private async round(): Promise<void> {
-    const client = await this.d.client();
-    if (!client) {
-      this.set({ state: 'unconfigured', connected: false, nextRetryAt: null });
-      return;
-    }
-    this.set({ state: 'syncing' });
     try {
+      // a configuration that cannot be used (the token lost, the address kept) is a HubError
+      // that needs a person, like a refused token
+      const client = await this.d.client();
+      if (!client) {
+        this.set({ state: 'unconfigured', connected: false, nextRetryAt: null });
+        return;
+      }
+      this.set({ state: 'syncing' });
       const result = await this.d.round(client);
       this.failures = 0;
       const now = new Date(this.d.now()).toISOString();
@@ -177,7 +179,7 @@ export class ConnectionLoop {
       const error = e instanceof HubError ? e : null;
       const message = error ? error.message : `同步出错：${String((e as Error)?.message ?? e)}`;
       const now = this.d.now();
-      const reached = error ? !['network', 'timeout'].includes(error.kind) : true;
+      const reached = error ? !['network', 'timeout', 'noToken'].includes(error.kind) : true;
       if (error && !error.retryable) {
         this.set({ state: 'stopped', connected: reached, lastError: message, lastErrorAt: new Date(now).toISOString(), nextRetryAt: null, needsAttention: true });
         return;

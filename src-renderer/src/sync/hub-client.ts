@@ -18,12 +18,13 @@ import {
   type StationInfo,
 } from '../../../src-common/protocol/v1';
 
-export type HubErrorKind = 'network' | 'timeout' | 'auth' | 'forbidden' | 'badRequest' | 'server' | 'protocol';
+export type HubErrorKind = 'network' | 'timeout' | 'auth' | 'noToken' | 'forbidden' | 'badRequest' | 'server' | 'protocol';
 
 const PLAIN: Record<HubErrorKind, string> = {
   network: '无法连接市级中心（网络不通或中心未运行）',
   timeout: '市级中心响应超时',
   auth: '本站令牌无效或已被吊销，请向中心管理员申请新令牌',
+  noToken: '本站令牌缺失（中心地址仍在）：请在“数据与设置 → 市级中心”重新输入令牌',
   forbidden: '中心拒绝了本站的请求（超出本站岗位或辖区权限）',
   badRequest: '中心认为请求有误',
   server: '市级中心内部错误，稍后自动重试',

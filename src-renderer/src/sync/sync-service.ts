@@ -8,7 +8,7 @@ import { useDesk } from '../app/desk-store';
 import { shell } from '../shell';
 import type { RelayDb } from '../store/db';
 import { ConnectionLoop, INITIAL_STATUS, type SyncStatus } from './connection-loop';
-import { createHubClient, type HubClient } from './hub-client';
+import { createHubClient, HubError, type HubClient } from './hub-client';
 import { syncRound } from './sync-round';
 
 export const HUB_URL_KEY = 'hub:url';
@@ -28,6 +28,19 @@ export async function readHubConfig(db: RelayDb): Promise<HubConfig | null> {
   return { url, token };
 }
 
+/**
+ * The hub client, or null when no hub is set up. An address without its token (the token lost:
+ * both are written and removed together) is not "no hub": the desk says a person must enter
+ * the token again, rather than falling quiet as if it had never been connected.
+ */
+export async function hubClientOf(db: RelayDb): Promise<HubClient | null> {
+  const config = await readHubConfig(db);
+  if (config) return createHubClient({ baseUrl: config.url, token: config.token });
+  const url = (await db.settings.get(HUB_URL_KEY))?.value;
+  if (typeof url === 'string' && url) throw new HubError('noToken', '');
+  return null;
+}
+
 export async function writeHubConfig(db: RelayDb, config: HubConfig | null): Promise<void> {
   if (config) {
     await db.settings.put({ key: HUB_URL_KEY, value: config.url });
@@ -43,10 +56,7 @@ let loop: ConnectionLoop | null = null;
 export function startSync(db: RelayDb): ConnectionLoop {
   loop?.stop();
   const next = new ConnectionLoop({
-    async client(): Promise<HubClient | null> {
-      const config = await readHubConfig(db);
-      return config ? createHubClient({ baseUrl: config.url, token: config.token }) : null;
-    },
+    client: () => hubClientOf(db),
     async round(client) {
       const station = useDesk.getState().station;
       if (!station) return { pushed: 0, pulled: 0 };

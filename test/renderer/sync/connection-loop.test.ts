@@ -3,14 +3,14 @@ import { backoffDelay, ConnectionLoop, type LoopDeps, type SyncStatus } from '..
 import { HubError, type HubClient } from '../../../src-renderer/src/sync/hub-client';
 
 /** A manual clock and timer queue, so the loop's timing is tested without waiting. */
-function harness(round: LoopDeps['round'], opts: { configured?: boolean } = {}) {
+function harness(round: LoopDeps['round'], opts: { configured?: boolean; client?: LoopDeps['client'] } = {}) {
   let now = 1_000_000;
   const timers: Array<{ at: number; fn: () => void; id: number }> = [];
   let nextId = 1;
   const statuses: SyncStatus[] = [];
   const client = {} as HubClient;
   const loop = new ConnectionLoop({
-    client: async () => (opts.configured === false ? null : client),
+    client: opts.client ?? (async () => (opts.configured === false ? null : client)),
     round,
     onStatus: (s) => statuses.push(s),
     now: () => now,
@@ -81,6 +81,30 @@ describe('connection loop', () => {
     await h.flush();
     expect(rounds).toBe(0);
     expect(h.last().state).toBe('unconfigured');
+  });
+
+  it('an address whose token was lost needs a person, in words, and is not taken for no hub', async () => {
+    let rounds = 0;
+    const h = harness(
+      async () => {
+        rounds++;
+        return { pushed: 0, pulled: 0 };
+      },
+      {
+        client: async () => {
+          throw new HubError('noToken', '');
+        },
+      },
+    );
+    h.loop.start();
+    await h.flush();
+    await h.flush();
+    expect(rounds).toBe(0);
+    expect(h.last()).toMatchObject({ state: 'stopped', needsAttention: true, connected: false });
+    expect(h.last().lastError).toMatch(/令牌缺失.*重新输入令牌/);
+    // it waits for the person: no retry is scheduled
+    await h.advance(120_000);
+    expect(h.last().state).toBe('stopped');
   });
 
   it('debounces bursts of local changes into one round', async () => {

@@ -36,7 +36,9 @@
  * Diagnostics: BENCH_SYNC_CPUPROFILE=DIR writes CPU profiles of the browser phases and of this
  * process during the ingest (open them in Chrome DevTools); BENCH_SYNC_DIST=DIR serves another
  * build (e.g. `vite build --config vite.web.config.ts --minify false --outDir DIR`, for
- * readable function names).
+ * readable function names); KEEP_SCHEMA=1 keeps the PostgreSQL run's schema (named in the
+ * output) for looking at its plans afterwards. The ingest prints where its CPU went (this
+ * process, the local PostgreSQL server, the machine: scripts/cpu-accounting.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +47,7 @@ import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Session } from 'node:inspector/promises';
+import { cpuAccounting } from './cpu-accounting';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -276,7 +279,7 @@ async function openBenchDb(kind: Kind): Promise<BenchDb> {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      if (!process.env.KEEP_SCHEMA) await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     } finally {
       await c.end();
     }
@@ -731,6 +734,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   const rawBeforeMs = await rawInsert(db, 'bench_raw_events', rows, 500);
   console.log(`3. ${ingest.length} stations push ${int(total)} events at once, batches of ${opts.batch} ...`);
   h0 = snapshot(handler);
+  const cpuSpent = cpuAccounting();
   const t0 = performance.now();
   const run = await nodePhase(`${kind}-hub-ingest`, () =>
     ingestClients(
@@ -742,6 +746,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   const ingestMs = run.ms;
   const ingestWallMs = performance.now() - t0;
   const ingestHub = since(handler, h0, PUSH);
+  const cpu = cpuSpent();
   if (accepted !== total) throw new Error(`ingest: ${accepted} of ${total} accepted (${other} not)`);
   const rawAfterMs = await rawInsert(db, 'bench_raw_events', rows, 500);
   // the better of the two raw runs (before and after the ingest): the conservative comparison
@@ -756,6 +761,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     requestMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: quantile(latencies, 1) },
     hubHandlerMs: ingestHub.ms,
     clientThreadBusy: run.clientBusy,
+    cpu,
     raw: { rows: total, batch: 500, ms: rawMs, rowsPerSec: rate(total, rawMs), runsMs: [rawBeforeMs, rawAfterMs] },
     vsRaw: rate(total, ingestMs) / rate(total, rawMs),
   };
@@ -763,6 +769,14 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     `   ${int(ingestResult.eventsPerSec)} events/s (${secs(ingestMs)}, ${latencies.length} pushes, p50 ${int(ingestResult.requestMs.p50)} ms, p95 ${int(ingestResult.requestMs.p95)} ms each; the stations' thread ${(run.clientBusy * 100).toFixed(0)} % busy); ` +
       `RAW INSERT ${int(rate(total, rawBeforeMs))} rows/s before, ${int(rate(total, rawAfterMs))} after → ${(ingestResult.vsRaw * 100).toFixed(0)}% of the better`,
   );
+  if (cpu) {
+    const perEvent = (ms: number) => `${((ms * 1000) / total).toFixed(0)} µs`;
+    console.log(
+      `   CPU an event: this process (hub, its workers, the stations) ${perEvent(cpu.selfMs)}` +
+        (kind === 'postgres' ? `, the PostgreSQL server ${perEvent(cpu.serverMs)}` : '') +
+        `, the whole machine ${perEvent(cpu.machineMs)} (${((cpu.machineMs / Math.max(1, cpu.machineCapacityMs)) * 100).toFixed(0)} % of its cores)`,
+    );
+  }
 
   const size = await db.query<{ events: number; audience: number; cases: number }>(
     'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM case_audience)::int AS audience, (SELECT count(*) FROM cases)::int AS cases',

@@ -6,7 +6,7 @@
  *
  * Pushes are serialised by the sync lock, and every statement under it makes all other pushes
  * wait. So the context is read AHEAD, before the sync lock (on PostgreSQL, alongside the lock
- * holder's work) but after the station's own lock (database.ts: takeStationLock), so what
+ * holder's work) but after the station's own lock (database.ts: beginPush), so what
  * only this station's pushes write cannot change meanwhile. The batch is judged on it, and the
  * one write under the sync lock first checks what other pushes could have changed — no event
  * committed since on the batch's cases, no station registered — (batch-write.ts, the guard);

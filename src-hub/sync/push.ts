@@ -16,7 +16,7 @@
  */
 import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
-import { takeStationLock, takeSyncLock, type Database, type Queryable } from '../db/database';
+import { beginPush, takeSyncLock, type Database, type Queryable } from '../db/database';
 import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
@@ -128,14 +128,14 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
   const led: { turn: Lead<PreparedWrite, Written> | null; results: Written[] } = { turn: null, results: [] };
   const alone = () =>
     db.transaction(async (tx) => {
-      await takeStationLock(tx, me.stationId);
+      await beginPush(tx, me.stationId);
       await takeSyncLock(tx);
       return judgeAndWrite(tx, me, items, basis, batch);
     });
   let outcome: PushOutcome | null;
   try {
     outcome = await db.transaction(async (tx): Promise<PushOutcome | null> => {
-      await takeStationLock(tx, me.stationId);
+      await beginPush(tx, me.stationId);
       const ahead = await readBatchContext(tx, me, batch);
       const decision = decide(me, items, basis, ahead);
       if (!(decision instanceof HubError)) {

@@ -4,7 +4,7 @@
  * string's own options are kept beside the hub's.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../src-hub/db/database';
+import { beginPush, type Database } from '../../src-hub/db/database';
 import { connectionConfig, openPostgres, serverDurabilityWarnings } from '../../src-hub/db/pg-driver';
 import { POSTGRES_SKIP_REASON, TEST_DATABASE_URL, freshLocation } from './helpers/drivers';
 
@@ -92,6 +92,36 @@ describe.skipIf(!TEST_DATABASE_URL)(`hub sessions on PostgreSQL${TEST_DATABASE_U
         expect(await everySession(db, 'statement_timeout')).toEqual(new Set(['12345ms']));
         expect(await everySession(db, 'random_page_cost')).toEqual(new Set(['1.1']));
         expect(await everySession(db, 'search_path')).toEqual(new Set([location.env.HUB_DB_SCHEMA!]));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await location.cleanup();
+    }
+  });
+
+  it("plan a push's statements generically, in its transaction only (pulls keep the default)", async () => {
+    const location = freshLocation('postgres');
+    try {
+      const db = await openPostgres({ connectionString: TEST_DATABASE_URL!, schema: location.env.HUB_DB_SCHEMA!, max: 1 });
+      try {
+        const mode = async (q: Pick<Database, 'query'>) => (await q.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode'))[0]!.plan_cache_mode;
+        const inside = await db.transaction(async (tx) => {
+          const before = await mode(tx);
+          await beginPush(tx, 'p110-a');
+          return [before, await mode(tx)];
+        });
+        expect(inside).toEqual(['auto', 'force_generic_plan']);
+        // the pool's one connection, after the push's transaction: back to the default
+        expect(await mode(db)).toBe('auto');
+        // and after a push whose transaction rolled back
+        await expect(
+          db.transaction(async (tx) => {
+            await beginPush(tx, 'p110-a');
+            throw new Error('refused');
+          }),
+        ).rejects.toThrow('refused');
+        expect(await mode(db)).toBe('auto');
       } finally {
         await db.close();
       }

@@ -6,6 +6,8 @@
  * Values: text and numbers go in as parameters; int8 columns come back as JS numbers (hub
  * sequence numbers stay far below 2^53), timestamptz as Date.
  */
+import type { ThreadWriter } from './pg-writer';
+
 export type Row = Record<string, unknown>;
 
 export interface QueryOptions {
@@ -43,6 +45,12 @@ export interface Database extends Queryable {
    * words for the hub's log; empty when nothing does.
    */
   readonly durabilityWarnings?: readonly string[];
+  /**
+   * PostgreSQL: transactions of fixed statements on a connection of a thread of their own
+   * (pg-writer.ts), for the pushes' group writes; absent on PGlite, and not `healthy` once its
+   * thread has stopped (the writes then run on the caller's own connection).
+   */
+  readonly threadWriter?: ThreadWriter;
   close(): Promise<void>;
 }
 
@@ -56,6 +64,9 @@ export const SYNC_LOCK_KEY = 0x52454c4159;
 export async function takeSyncLock(tx: Queryable): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
 }
+
+/** The sync lock, with generic plans for the rest of the transaction (see beginPush): group writes. */
+export const SYNC_LOCK_GENERIC_PLANS_SQL = `SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY}), set_config('plan_cache_mode', 'force_generic_plan', true)`;
 
 /** The first key of the per-station advisory locks (two-key form: its own key space). */
 const STATION_LOCK_CLASS = 0x5245;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Database, Queryable, QueryOptions, Row } from './database';
 import { DEFAULT_RANDOM_PAGE_COST, randomPageCostOption, type RandomPageCost } from './planner-costs';
+import { startThreadWriter, type ThreadWriter } from './pg-writer';
 
 const INT8 = 20;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -17,6 +18,8 @@ export interface PgOptions {
   max?: number;
   /** the planner's random page cost for the hub's sessions (planner-costs.ts); null: the server's */
   randomPageCost?: RandomPageCost;
+  /** told when the writer thread stops (its writes then go to the pool); by default written to stderr */
+  onWriterStopped?: (reason: string) => void;
 }
 
 /** The name of a prepared statement: from its text, so every connection and process agrees. */
@@ -105,7 +108,8 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   // server before the commit returns, without waiting for standbys the server does not ask
   // for): a server default switched to off later does not reach them.
   const pinned = syncCommit && syncCommit !== 'off' ? syncCommit : 'local';
-  const pool = new pg.Pool({ ...config([`-c synchronous_commit=${pinned}`]), max: options.max ?? 10, types });
+  const sessionConfig = config([`-c synchronous_commit=${pinned}`]);
+  const pool = new pg.Pool({ ...sessionConfig, max: options.max ?? 10, types });
   // an idle connection dropped by the server must not crash the hub
   pool.on('error', () => undefined);
   // the sessions really have the hub's settings (a pooler that drops startup options would not)
@@ -116,9 +120,16 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     );
   }
 
+  // the same session settings as the pool's, the pinned synchronous_commit among them
+  const onWriterStopped =
+    options.onWriterStopped ??
+    ((reason: string) => console.error(`relay hub: the PostgreSQL writer thread stopped (${reason}); pushes are now written on the pool's connections`));
+  const threadWriter: ThreadWriter = startThreadWriter(sessionConfig, onWriterStopped);
+
   return {
     kind: 'postgres',
     durabilityWarnings,
+    threadWriter,
     query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
       (await pool.query(queryConfig(sql, params, options))).rows as R[],
     exec: async (sql: string) => {
@@ -158,6 +169,9 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
         client.release(broken);
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await threadWriter.close();
+      await pool.end();
+    },
   };
 }

@@ -61,31 +61,3 @@ export async function startPglite(dataDir: string, options: EngineOptions = {}):
     throw e;
   }
 }
-
-/** The parts of a database error worth keeping when it crosses a thread (SQLSTATE and where). */
-const ERROR_FIELDS = ['code', 'detail', 'hint', 'severity', 'schema', 'table', 'column', 'constraint', 'position', 'where', 'routine'] as const;
-
-export interface ErrorShape {
-  name: string;
-  message: string;
-  stack?: string;
-  fields: Record<string, string>;
-}
-
-export function errorShape(e: unknown): ErrorShape {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const fields: Record<string, string> = {};
-  for (const key of ERROR_FIELDS) {
-    const v = (err as unknown as Record<string, unknown>)[key];
-    if (typeof v === 'string' || typeof v === 'number') fields[key] = String(v);
-  }
-  return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}), fields };
-}
-
-/** The error again on this side: same message, name and SQLSTATE fields (`code` ...). */
-export function errorFromShape(shape: ErrorShape): Error {
-  const err = new Error(shape.message);
-  err.name = shape.name;
-  Object.assign(err, shape.fields);
-  return err;
-}

@@ -1,5 +1,5 @@
 /** The messages between the embedded database driver (pglite-driver.ts) and its thread (pglite-thread.ts). */
-import type { ErrorShape } from './pglite-engine';
+import type { ErrorShape } from './error-shape';
 import type { RandomPageCost } from './planner-costs';
 
 /** workerData: what the thread opens */

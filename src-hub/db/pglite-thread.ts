@@ -8,7 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { realSyncFd, type SyncFd } from './durable-node-fs';
-import { errorShape, startPglite } from './pglite-engine';
+import { errorShape } from './error-shape';
+import { startPglite } from './pglite-engine';
 import { PreparedStatements } from './pglite-prepared';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread-protocol';
 

@@ -11,7 +11,8 @@
  * judged on is still current, so a push read ahead of the lock runs ONE statement under it.
  */
 import type { RelayEvent } from '../../src-common/domain';
-import { storableText, type Queryable } from '../db/database';
+import { storableText, SYNC_LOCK_GENERIC_PLANS_SQL, type Queryable } from '../db/database';
+import type { ThreadStatement, ThreadWriter } from '../db/pg-writer';
 import type { AudiencePlan } from './audience';
 
 export interface BatchWrite {
@@ -199,6 +200,23 @@ export async function runWrite(tx: Queryable, prepared: PreparedWrite): Promise<
   if (prepared.empty) return { ok: true, shift: 0 };
   const [row] = await tx.query<{ ok: boolean; shift: number | string }>(WRITE_SQL, prepared.params, { prepare: true });
   return { ok: row?.ok === true, shift: Number(row?.shift ?? 0) };
+}
+
+/**
+ * Run a group's prepared writes on the writer thread (pg-writer.ts): the sync lock, each write
+ * in order, one COMMIT; their results once committed. Rejects if nothing or not all is known
+ * to be written.
+ */
+export async function runWritesInThread(writer: ThreadWriter, writes: readonly PreparedWrite[]): Promise<Written[]> {
+  const statements: ThreadStatement[] = [{ sql: SYNC_LOCK_GENERIC_PLANS_SQL, params: [] }];
+  for (const w of writes) if (!w.empty) statements.push({ sql: WRITE_SQL, params: w.params, prepare: true });
+  const rows = await writer.run(statements);
+  let next = 1;
+  return writes.map((w) => {
+    if (w.empty) return { ok: true, shift: 0 };
+    const row = rows[next++]?.[0] as { ok?: boolean; shift?: number | string } | undefined;
+    return { ok: row?.ok === true, shift: Number(row?.shift ?? 0) };
+  });
 }
 
 export async function writeBatch(tx: Queryable, w: BatchWrite): Promise<Written> {

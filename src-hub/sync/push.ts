@@ -21,7 +21,7 @@ import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
-import { prepareWrite, runWrite, writeBatch, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
+import { prepareWrite, runWrite, runWritesInThread, writeBatch, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { progressFrom, type Progress } from './progress';
@@ -119,8 +119,9 @@ function groupsOf(db: Database): WriteGroups<PreparedWrite, Written> {
  * PostgreSQL: the context is read and the batch judged and encoded ahead of the sync lock
  * (other pushes run alongside on the pool's connections), under the station's own lock so
  * that what only its pushes write stays as read. Then the batch's one guarded statement
- * (batch-write.ts) joins a write group (write-groups.ts): the group's leader takes the sync
- * lock and writes every member's batch in its transaction, with one COMMIT for all. A batch
+ * (batch-write.ts) joins a write group (write-groups.ts): the group's leader has every
+ * member's batch written in one transaction under the sync lock, with one COMMIT for all, on
+ * the writer thread (pg-writer.ts; in its own transaction if that thread has stopped). A batch
  * whose context changed meanwhile, a refused batch, and every batch of a group that failed,
  * is judged again on rows read under the lock, in its own transaction.
  */
@@ -144,8 +145,17 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
           if (turn.result?.ok) return outcomeOf(decision, turn.result.shift);
         } else {
           led.turn = turn;
-          await takeSyncLock(tx);
-          for (const write of turn.take()) led.results.push(await runWrite(tx, write));
+          const writer = db.threadWriter;
+          if (writer?.healthy) {
+            // written and committed on the writer thread (pg-writer.ts), which takes the sync
+            // lock itself; the members hear at once
+            led.results = await runWritesInThread(writer, turn.take());
+            led.turn.committed(led.results);
+            led.turn = null;
+          } else {
+            await takeSyncLock(tx);
+            for (const write of turn.take()) led.results.push(await runWrite(tx, write));
+          }
           const own = led.results[0]!;
           // its own batch's context changed: judged again after the group has committed, so a
           // refusal (which throws) cannot roll back the others' writes

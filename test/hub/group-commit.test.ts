@@ -2,12 +2,15 @@
  * Pushes that arrive together (push.ts; on PostgreSQL they form write groups, write-groups.ts:
  * one leader writes every member's batch in one transaction with one COMMIT). Whatever the
  * grouping, each event is stored once, numbered in commit order without gaps, and pulled once;
- * a group whose transaction fails loses nothing: every member is written again alone.
+ * a group whose transaction fails loses nothing: every member is written again alone. On
+ * PostgreSQL every case runs twice: the groups written on the writer thread (pg-writer.ts), and
+ * on the leader's own connection (as when that thread has stopped).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayEvent } from '../../src-common/domain';
 import type { Database, Queryable } from '../../src-hub/db/database';
+import type { ThreadStatement, ThreadWriter } from '../../src-hub/db/pg-writer';
 import { pushEvents } from '../../src-hub/sync/push';
 import { Desk, toHotline } from './helpers/desk';
 import { describeEachDriver } from './helpers/drivers';
@@ -21,33 +24,68 @@ interface WriteStats {
   failures: number;
 }
 
+/** Where a group's writes run on PostgreSQL: the writer thread, or the leader's own connection. */
+type WritePath = 'writer thread' | 'own connection';
+
+const isBatchWrite = (sql: string) => sql.includes('INSERT INTO events (hub_seq');
+
 /**
  * The hub's database, watched at the batch write: optionally slowing the first one (so that
- * other pushes queue meanwhile) or failing one (fail(inTransaction, overall) → true).
+ * other pushes queue meanwhile), failing one (fail(inTransaction, overall) → true), or holding
+ * a transaction that wrote batches before its COMMIT. With path 'writer thread' the database's
+ * writer thread is watched the same way (a failing write is sent as a statement that fails, a
+ * late COMMIT as pg_sleep before it); with 'own connection' the database has none.
  */
-function watched(db: Database, options: { slowFirstMs?: number; slowCommitMs?: number; fail?: (inTransaction: number, overall: number) => boolean } = {}) {
+function watched(
+  db: Database,
+  path: WritePath,
+  options: { slowFirstMs?: number; slowCommitMs?: number; fail?: (inTransaction: number, overall: number) => boolean } = {},
+) {
   const stats: WriteStats = { writes: 0, mostInOneTransaction: 0, failures: 0 };
+  /** a batch write about to run: slowed, or told to fail */
+  const before = async (inTx: { n: number } | null): Promise<boolean> => {
+    const overall = ++stats.writes;
+    const here = inTx ? ++inTx.n : 1;
+    stats.mostInOneTransaction = Math.max(stats.mostInOneTransaction, here);
+    if (overall === 1 && options.slowFirstMs) await sleep(options.slowFirstMs);
+    const fail = options.fail?.(here, overall) ?? false;
+    if (fail) stats.failures++;
+    return fail;
+  };
   const wrap = (q: Queryable, inTx: { n: number } | null): Queryable => ({
     query: async (sql, params, queryOptions) => {
-      if (sql.includes('INSERT INTO events (hub_seq')) {
-        const overall = ++stats.writes;
-        const here = inTx ? ++inTx.n : 1;
-        stats.mostInOneTransaction = Math.max(stats.mostInOneTransaction, here);
-        if (overall === 1 && options.slowFirstMs) await sleep(options.slowFirstMs);
-        if (options.fail?.(here, overall)) {
-          stats.failures++;
-          throw new Error('injected: the batch write failed');
-        }
-      }
+      if (isBatchWrite(sql) && (await before(inTx))) throw new Error('injected: the batch write failed');
       return q.query(sql, params, queryOptions);
     },
     exec: (sql) => q.exec(sql),
   });
+  const writer = db.threadWriter;
+  const threadWriter: ThreadWriter | undefined =
+    path === 'writer thread' && writer
+      ? {
+          get healthy() {
+            return writer.healthy;
+          },
+          run: async (statements) => {
+            const inTx = { n: 0 };
+            const sent: ThreadStatement[] = [];
+            for (const st of statements) {
+              if (isBatchWrite(st.sql) && (await before(inTx))) sent.push({ sql: 'SELECT 1 / 0 AS injected_failure', params: [] });
+              else sent.push(st);
+            }
+            // a transaction that wrote batches commits late: nobody may hear of them before
+            if (inTx.n > 0 && options.slowCommitMs) sent.push({ sql: 'SELECT pg_sleep($1)', params: [options.slowCommitMs / 1000] });
+            return writer.run(sent);
+          },
+          close: () => writer.close(),
+        }
+      : undefined;
   const outside = wrap(db, null);
   const database: Database = {
     kind: db.kind,
     query: outside.query,
     exec: outside.exec,
+    ...(threadWriter ? { threadWriter } : {}),
     transaction: (fn) =>
       db.transaction(async (tx) => {
         const inTx = { n: 0 };
@@ -99,9 +137,14 @@ describeEachDriver('pushes arriving together', (driver) => {
     return hub.db.query<{ seq: number; hub_seq: number }>('SELECT seq, hub_seq FROM events WHERE station_id = $1 ORDER BY seq', [stationId]);
   }
 
+  const paths: WritePath[] = driver === 'postgres' ? ['writer thread', 'own connection'] : ['own connection'];
+  describe.each(paths)(driver === 'postgres' ? 'groups written on the %s' : 'each push written by itself', (path) => {
+  // station ids of their own for each path (one hub for both)
+  const tag = path === 'writer thread' ? 't' : 'o';
   it('every event is stored once, numbered in commit order without gaps, and pulled once', async () => {
-    const group = await desks('gc-a', 8);
-    const { database, stats } = watched(hub.db, { slowFirstMs: 300, slowCommitMs: 150 });
+    const before = await logNumbers();
+    const group = await desks(`gc-a-${tag}`, 8);
+    const { database, stats } = watched(hub.db, path, { slowFirstMs: 300, slowCommitMs: 150 });
     const batches = group.map((d) => intakes(d, 15));
     // what another connection sees of a push's events the moment its push answers
     const visibleAtAnswer: number[] = [];
@@ -124,8 +167,7 @@ describeEachDriver('pushes arriving together', (driver) => {
       expect(held.map((h) => Number(h.hub_seq))).toEqual(o.response.results.map((r) => (r.status === 'accepted' ? r.hubSeq : -1)));
       expect([...held.map((h) => Number(h.hub_seq))].sort((a, b) => a - b)).toEqual(held.map((h) => Number(h.hub_seq)));
     }
-    const log = await logNumbers();
-    expect(log).toEqual({ n: 8 * 45, min: 1, max: 8 * 45 });
+    expect(await logNumbers()).toEqual({ n: before.n + 8 * 45, min: 1, max: before.max + 8 * 45 });
     expect(stats.writes).toBe(8);
     // on PostgreSQL the pushes that queued behind the slow first write were written by one leader
     if (driver === 'postgres') expect(stats.mostInOneTransaction).toBeGreaterThan(1);
@@ -134,19 +176,20 @@ describeEachDriver('pushes arriving together', (driver) => {
     const pulled = await pullAll(hub.url, supervisor.token, '0');
     const ids = pulled.events.map((e) => e.event.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(batches.flat().map((e) => e.id).sort());
+    const mine = new Set(batches.flat().map((e) => e.id));
+    expect(ids.filter((id) => mine.has(id)).sort()).toEqual([...mine].sort());
     const numbers = pulled.events.map((e) => e.hubSeq);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   });
 
   it('a group whose transaction fails is written again push by push: nothing lost, nothing twice', async () => {
     const before = await logNumbers();
-    const group = await desks('gc-b', 6);
+    const group = await desks(`gc-b-${tag}`, 6);
     // PostgreSQL: the second write of a transaction fails, once, after the leader's own was
     // written in it (rolled back with it); PGlite (no groups, each write its own statement):
     // the first write fails, and only that push fails with it
     let failed = false;
-    const { database, stats } = watched(hub.db, {
+    const { database, stats } = watched(hub.db, path, {
       slowFirstMs: 300,
       fail: (inTransaction, overall) => {
         const now = !failed && (driver === 'postgres' ? inTransaction === 2 : overall === 1);
@@ -175,9 +218,9 @@ describeEachDriver('pushes arriving together', (driver) => {
   });
 
   it('a batch pushed again while its first push waits in a group is stored once: the second finds it held', async () => {
-    const [d] = await desks('gc-c', 1);
-    const others = await desks('gc-c-other', 3);
-    const { database } = watched(hub.db, { slowFirstMs: 200 });
+    const [d] = await desks(`gc-c-${tag}`, 1);
+    const others = await desks(`gc-c-other-${tag}`, 3);
+    const { database } = watched(hub.db, path, { slowFirstMs: 200 });
     const mine = intakes(d!, 5);
     const pushes = [
       ...others.map((o) => pushEvents(database, o.info, intakes(o, 5))),
@@ -191,16 +234,16 @@ describeEachDriver('pushes arriving together', (driver) => {
   });
 
   it('two desks acknowledging one transfer at once, written in one group: the second is judged again alone, both kept', async () => {
-    const p110 = Desk.of('gc-d-p110', 'police110');
-    const hotlineA = Desk.of('gc-d-h1', 'hotline12345', '全市');
-    const hotlineB = Desk.of('gc-d-h2', 'hotline12345', '全市');
+    const p110 = Desk.of(`gc-d-p110-${tag}`, 'police110');
+    const hotlineA = Desk.of(`gc-d-h1-${tag}`, 'hotline12345', '全市');
+    const hotlineB = Desk.of(`gc-d-h2-${tag}`, 'hotline12345', '全市');
     for (const d of [p110, hotlineA, hotlineB]) d.token = await hub.register(d.info);
     const c = p110.created();
     await pushEvents(hub.db, p110.info, [c, p110.screened(c.caseId), p110.transferred(c.caseId, toHotline())]);
     // both desks have the transfer (the hub judges their acknowledgements by what it handed them)
     for (const d of [hotlineA, hotlineB]) await pullAll(hub.url, d.token, '0');
-    const fillers = await desks('gc-d-fill', 3);
-    const { database, stats } = watched(hub.db, { slowFirstMs: 300 });
+    const fillers = await desks(`gc-d-fill-${tag}`, 3);
+    const { database, stats } = watched(hub.db, path, { slowFirstMs: 300 });
     const ackA = hotlineA.acknowledged(c.caseId, 'transfer');
     const ackB = hotlineB.acknowledged(c.caseId, 'transfer');
     const [first, ...rest] = fillers;
@@ -222,4 +265,5 @@ describeEachDriver('pushes arriving together', (driver) => {
       expect(stats.writes).toBe(pushes.length + 1);
     }
   });
+});
 });

@@ -772,7 +772,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   if (cpu) {
     const perEvent = (ms: number) => `${((ms * 1000) / total).toFixed(0)} µs`;
     console.log(
-      `   CPU an event: this process (hub, its workers, the stations) ${perEvent(cpu.selfMs)}` +
+      `   CPU an event: this process ${perEvent(cpu.selfMs)} (the hub's thread ${perEvent(cpu.mainThreadMs)}, the others: its workers, the stations, V8's helpers ${perEvent(cpu.selfMs - cpu.mainThreadMs)})` +
         (kind === 'postgres' ? `, the PostgreSQL server ${perEvent(cpu.serverMs)}` : '') +
         `, the whole machine ${perEvent(cpu.machineMs)} (${((cpu.machineMs / Math.max(1, cpu.machineCapacityMs)) * 100).toFixed(0)} % of its cores)`,
     );

@@ -9,14 +9,15 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 interface Reading {
   self: number;
+  main: number;
   server: number;
   busy: number;
   all: number;
 }
 
-function ticksOf(pid: string): number {
+function ticksOf(pid: string, path = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]); // utime, stime
   } catch {
@@ -44,7 +45,7 @@ function read(names: readonly string[]): Reading | null {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
     const idle = cpu[3]! + (cpu[4] ?? 0);
     const all = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { self: ticksOf(String(process.pid)), server: serverTicks(names), busy: all - idle, all };
+    return { self: ticksOf(String(process.pid)), main: ticksOf('', `/proc/${process.pid}/task/${process.pid}/stat`), server: serverTicks(names), busy: all - idle, all };
   } catch {
     return null;
   }
@@ -53,6 +54,8 @@ function read(names: readonly string[]): Reading | null {
 export interface CpuSpent {
   /** CPU ms of this process, all its threads */
   selfMs: number;
+  /** of which its main thread's (the hub's, in the benchmarks) */
+  mainThreadMs: number;
   /** CPU ms of the database server's processes (exited ones not counted) */
   serverMs: number;
   /** CPU ms of the whole machine, and what it could have given (cores × wall) */
@@ -68,6 +71,7 @@ export function cpuAccounting(serverNames: readonly string[] = ['postgres']): ()
     if (!a || !b) return null;
     return {
       selfMs: (b.self - a.self) * TICK_MS,
+      mainThreadMs: (b.main - a.main) * TICK_MS,
       serverMs: (b.server - a.server) * TICK_MS,
       machineMs: (b.busy - a.busy) * TICK_MS,
       machineCapacityMs: (b.all - a.all) * TICK_MS,

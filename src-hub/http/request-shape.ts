@@ -49,16 +49,6 @@ export function checkPushRequest(body: unknown): PushRequest {
   return parsed.data as PushRequest;
 }
 
-/** The request's basis as cursors by event id (checkPushRequest has validated it). */
-export function basisOf(request: PushRequest): Map<string, Cursor> {
-  const out = new Map<string, Cursor>();
-  for (const [id, text] of Object.entries(request.basis ?? {})) {
-    const c = parseCursor(text);
-    if (c) out.set(id, c);
-  }
-  return out;
-}
-
 export function checkPullQuery(query: unknown): { after: Cursor; limit: number } {
   const q = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
   const after = q.after;

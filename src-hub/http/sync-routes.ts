@@ -4,11 +4,11 @@ import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type Health, type PushRes
 import type { Database } from '../db/database';
 import { HubError } from '../errors';
 import { pullEvents, pullResponseJson } from '../sync/pull';
-import { pushEvents } from '../sync/push';
+import { pushItems } from '../sync/push';
 import { inlineValidator, type Validator } from '../sync/validator';
 import type { StatisticsUpkeep } from '../db/statistics-upkeep';
 import { stationOf } from './auth';
-import { basisOf, checkPullQuery, checkPushRequest } from './request-shape';
+import { checkPullQuery } from './request-shape';
 
 export function syncRoutes(
   app: FastifyInstance,
@@ -28,17 +28,18 @@ export function syncRoutes(
 
   app.get(`${API_PREFIX}/stations/me`, { config: { auth: 'station' } }, async (request): Promise<StationInfo> => stationOf(request));
 
-  app.post(
-    `${API_PREFIX}/events`,
-    { config: { auth: 'station' }, bodyLimit: MAX_PUSH_BYTES },
-    async (request): Promise<PushResponse> => {
+  // The push reads its own body: the bytes go to a validation worker as they came
+  // (validator.ts, push-body.ts), so its own JSON parser takes over from Fastify's here
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_PUSH_BYTES }, (_request, body, done) => done(null, body));
+    scope.post(`${API_PREFIX}/events`, { config: { auth: 'station' }, bodyLimit: MAX_PUSH_BYTES }, async (request): Promise<PushResponse> => {
       const me = stationOf(request);
-      const body = checkPushRequest(request.body);
-      const first = body.events[0] as { id?: unknown } | null;
-      const firstEventId = typeof first?.id === 'string' ? first.id.slice(0, 64) : undefined;
-      request.log.debug({ station: me.stationId, events: body.events.length, firstEventId }, 'push: received');
+      const push = await validator.readPush(request.body as Buffer);
+      const firstEventId = push.firstEventId ?? undefined;
+      request.log.debug({ station: me.stationId, events: push.items.length, firstEventId }, 'push: received');
       try {
-        const outcome = await pushEvents(db, me, body.events, basisOf(body), validator);
+        const outcome = await pushItems(db, me, push.items, push.basis);
         upkeep.grew(outcome.accepted);
         for (const r of outcome.refused) {
           const level = r.code === 'conflicting_content' ? 'warn' : 'info';
@@ -62,8 +63,8 @@ export function syncRoutes(
         }
         throw e;
       }
-    },
-  );
+    });
+  });
 
   app.get(`${API_PREFIX}/events`, { config: { auth: 'station' } }, async (request, reply): Promise<string> => {
     const me = stationOf(request);

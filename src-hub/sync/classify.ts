@@ -6,12 +6,23 @@
  */
 import { canonicalJson, EVENT_ENVELOPE_VERSION, EVENT_TYPES, safeParseEvent, type RelayEvent } from '../../src-common/domain';
 
-export type Item =
-  | { index: number; raw: unknown; kind: 'valid'; event: RelayEvent; content: string }
-  | { index: number; raw: unknown; kind: 'invalid'; id: string; code: string; reason: string };
+/**
+ * A refused event as the hub keeps it: how to name it, why, the station and seq it claimed
+ * (when it claimed usable ones) and its text as sent (for refused_events).
+ */
+export interface Refusal {
+  id: string;
+  code: string;
+  reason: string;
+  claimedStation: string | null;
+  seq: number | null;
+  content: string;
+}
 
-/** What crosses from a validation worker: the canonical content, or the rejection. */
-export type Verdict = { ok: true; content: string } | { ok: false; id: string; code: string; reason: string };
+export type Item = { index: number; kind: 'valid'; event: RelayEvent; content: string } | ({ index: number; kind: 'invalid' } & Refusal);
+
+/** What crosses from a validation worker: the canonical content, or the refusal. */
+export type Verdict = { ok: true; content: string } | ({ ok: false } & Refusal);
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,44 +36,65 @@ function nameOf(raw: unknown, index: number): string {
 /** Events are shallow; a shift sheet may nest a little. Deeper input is refused before any recursion. */
 export const MAX_EVENT_DEPTH = 32;
 
+/** Whether `value` nests deeper than `max` levels; never recurses more than `max` + 1 deep. */
 function deeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+  if (value === null || typeof value !== 'object') return false;
+  if (max <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (deeperThan(value[i], max - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && deeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   }
   return false;
 }
 
+/** The station's seq a refused event claimed, when it claimed a usable one. */
+function seqOf(raw: unknown): number | null {
+  return isRecord(raw) && typeof raw.seq === 'number' && Number.isSafeInteger(raw.seq) && raw.seq > 0 ? raw.seq : null;
+}
+
+function safeJson(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? 'null';
+  } catch {
+    return String(raw);
+  }
+}
+
+function refused(raw: unknown, index: number, id: string, code: string, reason: string): Item {
+  const claimedStation = isRecord(raw) && typeof raw.stationId === 'string' ? raw.stationId : null;
+  return { index, kind: 'invalid', id, code, reason, claimedStation, seq: seqOf(raw), content: safeJson(raw) };
+}
+
 export function classify(raw: unknown, index: number): Item {
   const id = nameOf(raw, index);
-  if (!isRecord(raw)) return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: '不是事件对象' };
-  if (deeperThan(raw, MAX_EVENT_DEPTH)) {
-    return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: `事件内容嵌套过深（超过 ${MAX_EVENT_DEPTH} 层）` };
-  }
+  if (!isRecord(raw)) return refused(raw, index, id, 'invalid_event', '不是事件对象');
+  if (deeperThan(raw, MAX_EVENT_DEPTH)) return refused(raw, index, id, 'invalid_event', `事件内容嵌套过深（超过 ${MAX_EVENT_DEPTH} 层）`);
   if (raw.v !== undefined && raw.v !== EVENT_ENVELOPE_VERSION) {
-    return { index, raw, kind: 'invalid', id, code: 'unsupported_version', reason: `不支持的事件版本：${JSON.stringify(raw.v)}（本集线器支持第 ${EVENT_ENVELOPE_VERSION} 版）` };
+    return refused(raw, index, id, 'unsupported_version', `不支持的事件版本：${JSON.stringify(raw.v)}（本集线器支持第 ${EVENT_ENVELOPE_VERSION} 版）`);
   }
   if (typeof raw.type === 'string' && !(EVENT_TYPES as string[]).includes(raw.type)) {
-    return { index, raw, kind: 'invalid', id, code: 'unknown_event_type', reason: `未知的事件类型：${raw.type}` };
+    return refused(raw, index, id, 'unknown_event_type', `未知的事件类型：${raw.type}`);
   }
   const parsed = safeParseEvent(raw);
-  if (!parsed.ok) return { index, raw, kind: 'invalid', id, code: 'invalid_event', reason: parsed.error.message || '事件格式不正确' };
-  return { index, raw, kind: 'valid', event: parsed.event, content: canonicalJson(parsed.event) };
+  if (!parsed.ok) return refused(raw, index, id, 'invalid_event', parsed.error.message || '事件格式不正确');
+  return { index, kind: 'valid', event: parsed.event, content: canonicalJson(parsed.event) };
 }
 
 export function verdictOf(item: Item): Verdict {
-  return item.kind === 'valid' ? { ok: true, content: item.content } : { ok: false, id: item.id, code: item.code, reason: item.reason };
+  if (item.kind === 'valid') return { ok: true, content: item.content };
+  const { index: _index, kind: _kind, ...refusal } = item;
+  return { ok: false, ...refusal };
 }
 
 /**
  * The item again from a worker's verdict. The event is read back from its canonical content:
  * the same values as the schema's output (defaults included), keys in canonical order.
  */
-export function itemOf(raw: unknown, index: number, v: Verdict): Item {
-  return v.ok
-    ? { index, raw, kind: 'valid', event: JSON.parse(v.content) as RelayEvent, content: v.content }
-    : { index, raw, kind: 'invalid', id: v.id, code: v.code, reason: v.reason };
+export function itemOf(index: number, v: Verdict): Item {
+  if (v.ok) return { index, kind: 'valid', event: JSON.parse(v.content) as RelayEvent, content: v.content };
+  const { ok: _ok, ...refusal } = v;
+  return { index, kind: 'invalid', ...refusal };
 }

@@ -25,18 +25,13 @@ import { prepareWrite, runWrite, runWritesInThread, writeBatch, type BatchWrite,
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { progressFrom, type Progress } from './progress';
-import { inlineValidator, type Validator } from './validator';
+import { classifyEvents } from './validator';
 import { WriteGroups, type Lead } from './write-groups';
 
 export interface RefusedEvent {
   id: string;
   code: string;
   reason: string;
-}
-
-/** The station's seq a refused event claimed, when it claimed a usable one. */
-function seqOf(raw: unknown): number | null {
-  return isRecord(raw) && typeof raw.seq === 'number' && Number.isSafeInteger(raw.seq) && raw.seq > 0 ? raw.seq : null;
 }
 
 export interface PushOutcome {
@@ -49,8 +44,7 @@ export interface PushOutcome {
 function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<string>): HubError | null {
   const offences: Array<{ id: string; code: string; text: string }> = [];
   for (const item of items) {
-    const raw = item.raw;
-    const claimed = isRecord(raw) && typeof raw.stationId === 'string' ? raw.stationId : null;
+    const claimed = item.kind === 'valid' ? item.event.stationId : item.claimedStation;
     const id = item.kind === 'valid' ? item.event.id : item.id;
     if (claimed !== null && claimed !== me.stationId) {
       offences.push({ id, code: 'forged_station', text: `事件 ${id} 的站点编号为 ${claimed.slice(0, 64)}，不是本站 ${me.stationId}：不能冒用其他站点记录事件` });
@@ -81,19 +75,22 @@ function forbidden(me: StationInfo, items: readonly Item[], hidden: ReadonlySet<
 }
 
 /**
+ * Take events given as parsed JSON (validated here, on this thread, in slices).
  * @param basis for each event id, the pull cursor the station had applied when it recorded
  * the event (see knowledge.ts); events without one are judged at the furthest cursor handed
  * to the station.
- * @param validator where the events are validated (validator.ts: inline, or worker threads)
  */
 export async function pushEvents(
   db: Database,
   me: StationInfo,
   rawEvents: readonly unknown[],
   basis: ReadonlyMap<string, Cursor> = new Map(),
-  validator: Validator = inlineValidator,
 ): Promise<PushOutcome> {
-  const items = await validator.classify(rawEvents);
+  return pushItems(db, me, await classifyEvents(rawEvents), basis);
+}
+
+/** Take a push's events as validated (validator.ts: a worker reads the body). */
+export async function pushItems(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>): Promise<PushOutcome> {
   const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
   const batch = {
     ids: [...new Set(valid.map((v) => v.event.id))],
@@ -294,9 +291,8 @@ function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<stri
   for (const item of items) {
     if (item.kind === 'invalid') {
       results.push({ id: item.id, status: 'rejected', reason: item.reason, code: item.code });
-      const seq = seqOf(item.raw);
-      refused.push({ id: item.id, code: item.code, reason: item.reason, content: safeJson(item.raw), seq });
-      if (seq !== null) knowledge.settled(seq);
+      refused.push({ id: item.id, code: item.code, reason: item.reason, content: item.content, seq: item.seq });
+      if (item.seq !== null) knowledge.settled(item.seq);
       continue;
     }
     const e = item.event;
@@ -353,12 +349,4 @@ function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<stri
       progress: context.contiguousSeq === null || progress.contiguousSeq !== contiguousBefore ? progress.contiguousSeq : null,
     },
   };
-}
-
-function safeJson(raw: unknown): string {
-  try {
-    return JSON.stringify(raw) ?? 'null';
-  } catch {
-    return String(raw);
-  }
 }

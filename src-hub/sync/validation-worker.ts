@@ -1,18 +1,18 @@
 /**
  * A validation worker thread (started by validator.ts through validation-worker.mjs): takes a
- * batch's raw events, answers with one verdict per event.
+ * push's body as sent, answers with the request read and one verdict per event (push-body.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { classify, verdictOf } from './classify';
+import { readPushBody } from './push-body';
 
 interface Request {
   id: number;
-  events: unknown[];
+  body: Uint8Array | string;
 }
 
 parentPort?.on('message', (m: Request) => {
   try {
-    parentPort!.postMessage({ id: m.id, verdicts: m.events.map((raw, i) => verdictOf(classify(raw, i))) });
+    parentPort!.postMessage({ id: m.id, verdict: readPushBody(m.body) });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: String((e as Error)?.stack ?? e) });
   }

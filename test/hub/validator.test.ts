@@ -1,12 +1,13 @@
 /**
- * Validating pushed events in worker threads (src-hub/sync/validator.ts) gives exactly what
- * validating on the hub's thread gives; a worker that fails leaves validation inline, with
- * the same answers, and says so.
+ * Reading pushes in worker threads (src-hub/sync/validator.ts, push-body.ts) gives exactly
+ * what reading them on the hub's thread gives, events and refusals of whole bodies alike; a
+ * worker that fails leaves reading inline, with the same answers, and says so.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src-hub/config';
-import { MAX_EVENT_DEPTH } from '../../src-hub/sync/classify';
-import { inlineValidator, workerValidator, type Validator } from '../../src-hub/sync/validator';
+import { classify, MAX_EVENT_DEPTH } from '../../src-hub/sync/classify';
+import { HubError } from '../../src-hub/errors';
+import { inlineValidator, workerValidator, type ReadPush, type Validator } from '../../src-hub/sync/validator';
 import { Desk, toHotline } from './helpers/desk';
 
 function mixedBatch(): unknown[] {
@@ -24,20 +25,62 @@ function mixedBatch(): unknown[] {
   return events;
 }
 
-describe('validation in worker threads', () => {
+function bodyOf(events: unknown[], extra: Record<string, unknown> = {}): Buffer {
+  return Buffer.from(JSON.stringify({ protocol: 1, events, ...extra }));
+}
+
+/** What reading a body gives: the push read, or the whole body's refusal. */
+async function outcome(validator: Validator, body: Uint8Array | string): Promise<ReadPush | { refused: [number, string, string] }> {
+  try {
+    return await validator.readPush(body);
+  } catch (e) {
+    if (e instanceof HubError) return { refused: [e.statusCode, e.code, e.message] };
+    throw e;
+  }
+}
+
+describe('an event nested too deep', () => {
+  /** an event-like object `levels` deep (itself the first level), nesting objects or arrays */
+  const nested = (levels: number, inArrays: boolean): unknown => {
+    let v: unknown = {};
+    for (let i = 2; i < levels; i++) v = inArrays ? [v] : { x: v };
+    return { type: 'case.noteAdded', payload: v };
+  };
+
+  it(`is refused for its depth from ${MAX_EVENT_DEPTH + 1} levels on, objects and arrays alike`, () => {
+    for (const inArrays of [false, true]) {
+      const atLimit = classify(nested(MAX_EVENT_DEPTH, inArrays), 0);
+      const over = classify(nested(MAX_EVENT_DEPTH + 1, inArrays), 0);
+      expect(atLimit.kind === 'invalid' ? atLimit.reason : '').not.toContain('嵌套过深');
+      expect(over).toMatchObject({ kind: 'invalid', code: 'invalid_event', reason: expect.stringContaining('嵌套过深') });
+    }
+    // far deeper than the stack would allow to walk whole: refused, no stack overflow
+    expect(classify(nested(200_000, false), 0)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('嵌套过深') });
+  });
+});
+
+describe('reading pushes in worker threads', () => {
   const pools: Validator[] = [];
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
   });
 
-  it('gives the same verdicts, events and canonical content as validating inline', async () => {
+  it('gives the same verdicts, events, canonical content and refusals as reading inline', async () => {
     const pool = workerValidator(2);
     pools.push(pool);
     const batch = mixedBatch();
-    const inline = await inlineValidator.classify(batch);
-    const [a, b] = await Promise.all([pool.classify(batch), pool.classify(batch.slice(3))]);
-    expect(a).toEqual(inline);
-    expect(b).toEqual(await inlineValidator.classify(batch.slice(3)));
+    const basis = { [(batch[0] as { id: string }).id]: '0' };
+    const read = await inlineValidator.readPush(bodyOf(batch, { basis }));
+    const inline = read.items;
+    const [a, b] = await Promise.all([pool.readPush(bodyOf(batch, { basis })), pool.readPush(bodyOf(batch.slice(3)))]);
+    expect(a).toEqual(read);
+    expect(b).toEqual(await inlineValidator.readPush(bodyOf(batch.slice(3))));
+    expect(read.basis).toEqual(new Map([[(batch[0] as { id: string }).id, { pos: 0, hubSeq: 0 }]]));
+    expect(read.firstEventId).toBe((batch[0] as { id: string }).id);
+    // a refused event keeps what it claimed and its text as sent
+    const refusedOne = inline.find((i) => i.kind === 'invalid' && i.code === 'unsupported_version');
+    expect(refusedOne).toMatchObject({ claimedStation: 'v-p110', seq: expect.any(Number) });
+    expect(JSON.parse((refusedOne as { content: string }).content)).toMatchObject({ v: 2 });
     expect(inline.filter((i) => i.kind === 'invalid').map((i) => (i.kind === 'invalid' ? i.code : ''))).toEqual([
       'invalid_event',
       'invalid_event',
@@ -50,16 +93,41 @@ describe('validation in worker threads', () => {
     expect(inline.filter((i) => i.kind === 'valid')).toHaveLength(90);
   });
 
+  it('refuses a body whole as reading inline does: empty, not JSON, poisoned, of the wrong shape', async () => {
+    const pool = workerValidator(1);
+    pools.push(pool);
+    const padding = 'x'.repeat(9000); // above the size read inline without asking a worker
+    const bodies: Array<[string, number, string]> = [
+      ['', 400, 'malformed_json'],
+      [`{"protocol":1,"events":[{"id":"${padding}"`, 400, 'malformed_json'],
+      [`{"protocol":1,"pad":"${padding}","events":[{"__proto__":{"polluted":true}}]}`, 400, 'malformed_json'],
+      [`{"protocol":1,"pad":"${padding}","events":[{"constructor":{"prototype":{"polluted":true}}}]}`, 400, 'malformed_json'],
+      [`{"protocol":2,"pad":"${padding}","events":[{}]}`, 400, 'unsupported_protocol'],
+      [`{"protocol":1,"pad":"${padding}","events":{}}`, 400, 'invalid_request'],
+      [`[{"pad":"${padding}"}]`, 400, 'invalid_request'],
+    ];
+    for (const [text, status, code] of bodies) {
+      const inline = await outcome(inlineValidator, Buffer.from(text));
+      expect(inline, text.slice(0, 40)).toMatchObject({ refused: [status, code, expect.any(String)] });
+      expect(await outcome(pool, Buffer.from(text)), text.slice(0, 40)).toEqual(inline);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // a byte-order mark is dropped, as Fastify's parser drops it
+    const batch = mixedBatch().slice(0, 60);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bodyOf(batch)]);
+    expect(await pool.readPush(withBom)).toEqual(await inlineValidator.readPush(bodyOf(batch)));
+  });
+
   it('falls back to validating inline when a worker cannot run, and reports it', async () => {
     const errors: Error[] = [];
     const pool = workerValidator(1, (e) => errors.push(e), new URL('./fixtures/broken-worker.mjs', import.meta.url));
     pools.push(pool);
     const batch = mixedBatch();
-    expect(await pool.classify(batch)).toEqual(await inlineValidator.classify(batch));
+    expect(await pool.readPush(bodyOf(batch))).toEqual(await inlineValidator.readPush(bodyOf(batch)));
     // once the worker is known broken, later batches go inline at once
     await new Promise((r) => setTimeout(r, 50));
     expect(errors.length).toBeGreaterThan(0);
-    expect(await pool.classify(batch.slice(0, 30))).toEqual(await inlineValidator.classify(batch.slice(0, 30)));
+    expect(await pool.readPush(bodyOf(batch.slice(0, 30)))).toEqual(await inlineValidator.readPush(bodyOf(batch.slice(0, 30))));
   });
 
   it('HUB_VALIDATION_WORKERS: 1 by default, 0 for the hub thread, refused when not a small whole number', () => {

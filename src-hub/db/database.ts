@@ -85,10 +85,19 @@ const STATION_LOCK_CLASS = 0x5245;
  *   whatever the arrays hold). Pulls keep the default: their plans depend on the cursor.
  */
 export async function beginPush(tx: Queryable, stationId: string): Promise<void> {
+  // no parameters, so that on PostgreSQL it travels with the transaction's BEGIN (pg-driver.ts)
   await tx.query(
-    `SELECT pg_advisory_xact_lock(${STATION_LOCK_CLASS}, hashtext($1)), set_config('plan_cache_mode', 'force_generic_plan', true)`,
-    [stationId],
+    `SELECT pg_advisory_xact_lock(${STATION_LOCK_CLASS}, hashtext(${sqlLiteral(stationId)})), set_config('plan_cache_mode', 'force_generic_plan', true)`,
   );
+}
+
+/**
+ * A text as an SQL string literal, safe whatever the server's standard_conforming_strings:
+ * quotes doubled, and a text holding a backslash written as E'...' with it doubled.
+ */
+export function sqlLiteral(text: string): string {
+  const quoted = text.replaceAll("'", "''");
+  return text.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
 
 /** "$1, $2, ..." for n parameters starting at `from`. */

@@ -145,21 +145,37 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
         broken = true;
       };
       client.on('error', lost);
-      try {
+      // BEGIN is sent with the transaction's first statement when that has no parameters (one
+      // round trip, PostgreSQL's simple protocol: a push's first is its station lock), else
+      // just before it; a transaction that ran nothing sends neither BEGIN nor COMMIT
+      let begun = false;
+      const begin = async () => {
+        if (begun) return;
+        begun = true;
         await client.query('BEGIN');
+      };
+      try {
         const tx: Queryable = {
-          query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
-            (await client.query(queryConfig(sql, params, options))).rows as R[],
+          query: async <R = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+            if (!begun && (params === undefined || params.length === 0) && !options?.prepare) {
+              begun = true;
+              const results = (await client.query(`BEGIN; ${sql}`)) as unknown as pg.QueryResult[];
+              return results[results.length - 1]!.rows as R[];
+            }
+            await begin();
+            return (await client.query(queryConfig(sql, params, options))).rows as R[];
+          },
           exec: async (sql: string) => {
+            await begin();
             await client.query(sql);
           },
         };
         const result = await fn(tx);
-        await client.query('COMMIT');
+        if (begun) await client.query('COMMIT');
         return result;
       } catch (e) {
         try {
-          await client.query('ROLLBACK');
+          if (begun) await client.query('ROLLBACK');
         } catch {
           broken = true;
         }

@@ -43,9 +43,17 @@ async function transaction(m: WriterRequest): Promise<WriterReply> {
   let c: pg.Client | null = null;
   try {
     c = await connected();
-    await c.query('BEGIN');
     const rows: Record<string, unknown>[][] = [];
-    for (const s of m.statements) {
+    const [first, ...rest] = m.statements;
+    if (first && first.params.length === 0 && !first.prepare) {
+      // BEGIN and a first statement without parameters (the sync lock) in one round trip
+      const results = (await c.query(`BEGIN; ${first.sql}`)) as unknown as pg.QueryResult[];
+      rows.push(results[results.length - 1]!.rows as Record<string, unknown>[]);
+    } else {
+      await c.query('BEGIN');
+      if (first) rest.unshift(first);
+    }
+    for (const s of rest) {
       const values = [...s.params];
       const result = await c.query(s.prepare ? { name: statementName(s.sql), text: s.sql, values } : { text: s.sql, values });
       rows.push(result.rows as Record<string, unknown>[]);

@@ -4,7 +4,7 @@
  * string's own options are kept beside the hub's.
  */
 import { describe, expect, it } from 'vitest';
-import { beginPush, type Database } from '../../src-hub/db/database';
+import { beginPush, sqlLiteral, type Database } from '../../src-hub/db/database';
 import { connectionConfig, openPostgres, serverDurabilityWarnings } from '../../src-hub/db/pg-driver';
 import { POSTGRES_SKIP_REASON, TEST_DATABASE_URL, freshLocation } from './helpers/drivers';
 
@@ -122,6 +122,55 @@ describe.skipIf(!TEST_DATABASE_URL)(`hub sessions on PostgreSQL${TEST_DATABASE_U
           }),
         ).rejects.toThrow('refused');
         expect(await mode(db)).toBe('auto');
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await location.cleanup();
+    }
+  });
+
+  it('send BEGIN with a first statement that has no parameters, inside the transaction; nothing for one that ran nothing', async () => {
+    const location = freshLocation('postgres');
+    try {
+      const db = await openPostgres({ connectionString: TEST_DATABASE_URL!, schema: location.env.HUB_DB_SCHEMA!, max: 1 });
+      try {
+        await db.exec('CREATE TABLE tx_probe (n int)');
+        // the first statement (no parameters) and the next one: one transaction
+        const [a, b] = await db.transaction(async (tx) => {
+          const first = await tx.query<{ tx: string }>('SELECT txid_current()::text AS tx');
+          await tx.query('INSERT INTO tx_probe (n) VALUES ($1)', [1]);
+          const second = await tx.query<{ tx: string }>('SELECT txid_current()::text AS tx');
+          return [first[0]!, second[0]!];
+        });
+        expect(b.tx).toBe(a.tx);
+        // a transaction whose first statement went with BEGIN rolls back whole
+        await expect(
+          db.transaction(async (tx) => {
+            await tx.query('INSERT INTO tx_probe (n) VALUES (2)');
+            throw new Error('refused');
+          }),
+        ).rejects.toThrow('refused');
+        expect(await db.query('SELECT n FROM tx_probe ORDER BY n')).toEqual([{ n: 1 }]);
+        // nothing run, nothing sent: the connection is fine afterwards
+        expect(await db.transaction(async () => 'nothing')).toBe('nothing');
+        expect(await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_probe')).toEqual([{ n: 1 }]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await location.cleanup();
+    }
+  });
+
+  it('write texts as SQL literals that read back the same, quotes and backslashes included', async () => {
+    const location = freshLocation('postgres');
+    try {
+      const db = await openPostgres({ connectionString: TEST_DATABASE_URL!, schema: location.env.HUB_DB_SCHEMA!, max: 1 });
+      try {
+        for (const text of ['p110-a', "o'brien", 'back\\slash', "both '\\' and ''", '中文站点']) {
+          expect((await db.query<{ t: string }>(`SELECT ${sqlLiteral(text)} AS t`))[0]!.t).toBe(text);
+        }
       } finally {
         await db.close();
       }

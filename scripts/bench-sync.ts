@@ -3,7 +3,7 @@
  * both hub databases (embedded PGlite, and PostgreSQL when reachable).
  *
  *   tsx scripts/bench-sync.ts [--events 10000] [--ingest N] [--stations 20] [--batch 500]
- *                             [--pull-limits 500,2000] [--only pglite|postgres]
+ *                             [--pull-limits 500,2000|none] [--only pglite|postgres]
  *                             [--timeout 480] [--settle 2] [--build] [--headed] [--deliver-only]
  *
  * `--events 2000` is a quick run (the ingest then defaults to 20,000 events instead of 60,000).
@@ -137,7 +137,8 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--timeout') o.timeout = whole(flag, value(), 30);
     else if (flag === '--settle') o.settle = whole(flag, value(), 0);
     else if (flag === '--pull-limits') {
-      o.pullLimits = String(value()).split(',').map((s) => Math.min(2000, whole(flag, s)));
+      const v = String(value());
+      o.pullLimits = v === 'none' ? [] : v.split(',').map((s) => Math.min(2000, whole(flag, s)));
     } else if (flag === '--only') {
       const v = value();
       if (v !== 'pglite' && v !== 'postgres') throw new Error('--only takes pglite or postgres');
@@ -146,7 +147,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--headed') o.headed = true;
     else if (flag === '--deliver-only') o.deliverOnly = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: tsx scripts/bench-sync.ts [--events N] [--ingest N] [--stations N] [--batch N] [--pull-limits 500,2000] [--only pglite|postgres] [--timeout S] [--settle S] [--build] [--headed] [--deliver-only]');
+      console.log('usage: tsx scripts/bench-sync.ts [--events N] [--ingest N] [--stations N] [--batch N] [--pull-limits 500,2000|none] [--only pglite|postgres] [--timeout S] [--settle S] [--build] [--headed] [--deliver-only]');
       process.exit(0);
     } else throw new Error(`unknown argument: ${argv[i]}`);
   }
@@ -748,7 +749,9 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   const ingestHub = since(handler, h0, PUSH);
   const cpu = cpuSpent();
   if (accepted !== total) throw new Error(`ingest: ${accepted} of ${total} accepted (${other} not)`);
+  const rawCpuSpent = cpuAccounting();
   const rawAfterMs = await rawInsert(db, 'bench_raw_events', rows, 500);
+  const rawCpu = rawCpuSpent();
   // the better of the two raw runs (before and after the ingest): the conservative comparison
   const rawMs = Math.min(rawBeforeMs, rawAfterMs);
   const ingestResult = {
@@ -762,6 +765,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     hubHandlerMs: ingestHub.ms,
     clientThreadBusy: run.clientBusy,
     cpu,
+    rawCpu,
     raw: { rows: total, batch: 500, ms: rawMs, rowsPerSec: rate(total, rawMs), runsMs: [rawBeforeMs, rawAfterMs] },
     vsRaw: rate(total, ingestMs) / rate(total, rawMs),
   };
@@ -775,6 +779,18 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
       `   CPU an event: this process ${perEvent(cpu.selfMs)} (the hub's thread ${perEvent(cpu.mainThreadMs)}, the others: its workers, the stations, V8's helpers ${perEvent(cpu.selfMs - cpu.mainThreadMs)})` +
         (kind === 'postgres' ? `, the PostgreSQL server ${perEvent(cpu.serverMs)}` : '') +
         `, the whole machine ${perEvent(cpu.machineMs)} (${((cpu.machineMs / Math.max(1, cpu.machineCapacityMs)) * 100).toFixed(0)} % of its cores)`,
+    );
+  }
+  if (cpu && cpu.threads.length > 0) {
+    const perEvent = (ms: number) => `${((ms * 1000) / total).toFixed(1)}`;
+    console.log(`   CPU an event by thread of this process (µs; thread ids, the main thread ${process.pid}): ${cpu.threads.map((t) => `${t.tid} ${perEvent(t.ms)}`).join(', ')}`);
+  }
+  if (rawCpu) {
+    const perRow = (ms: number) => `${((ms * 1000) / total).toFixed(0)} µs`;
+    console.log(
+      `   CPU a row of the raw insert after the ingest: this process ${perRow(rawCpu.selfMs)}` +
+        (kind === 'postgres' ? `, the PostgreSQL server ${perRow(rawCpu.serverMs)}` : '') +
+        `, the whole machine ${perRow(rawCpu.machineMs)} (${((rawCpu.machineMs / Math.max(1, rawCpu.machineCapacityMs)) * 100).toFixed(0)} % of its cores)`,
     );
   }
 

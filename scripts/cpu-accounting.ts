@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 interface Reading {
+  /** per thread of this process (tid → ticks) */
+  threads: Map<string, number>;
   self: number;
   main: number;
   server: number;
@@ -45,7 +47,9 @@ function read(names: readonly string[]): Reading | null {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
     const idle = cpu[3]! + (cpu[4] ?? 0);
     const all = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { self: ticksOf(String(process.pid)), main: ticksOf('', `/proc/${process.pid}/task/${process.pid}/stat`), server: serverTicks(names), busy: all - idle, all };
+    const threads = new Map<string, number>();
+    for (const tid of readdirSync(`/proc/${process.pid}/task`)) threads.set(tid, ticksOf('', `/proc/${process.pid}/task/${tid}/stat`));
+    return { threads, self: ticksOf(String(process.pid)), main: ticksOf('', `/proc/${process.pid}/task/${process.pid}/stat`), server: serverTicks(names), busy: all - idle, all };
   } catch {
     return null;
   }
@@ -61,6 +65,8 @@ export interface CpuSpent {
   /** CPU ms of the whole machine, and what it could have given (cores × wall) */
   machineMs: number;
   machineCapacityMs: number;
+  /** this process's threads that spent any CPU, busiest first: thread id (in start order) and ms */
+  threads: Array<{ tid: number; ms: number }>;
 }
 
 /** Start counting; the returned function stops and tells what was spent meanwhile. */
@@ -75,6 +81,10 @@ export function cpuAccounting(serverNames: readonly string[] = ['postgres']): ()
       serverMs: (b.server - a.server) * TICK_MS,
       machineMs: (b.busy - a.busy) * TICK_MS,
       machineCapacityMs: (b.all - a.all) * TICK_MS,
+      threads: [...b.threads]
+        .map(([tid, t]) => ({ tid: Number(tid), ms: (t - (a.threads.get(tid) ?? 0)) * TICK_MS }))
+        .filter((t) => t.ms > 0)
+        .sort((x, y) => y.ms - x.ms),
     };
   };
 }

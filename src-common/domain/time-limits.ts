@@ -14,6 +14,7 @@ import { z } from 'zod';
 import timeLimitsJson from '../../resources/time-limits.json';
 import { formatChinaDateTime, type WorkCalendar } from './calendar';
 import type { CaseState } from './case-state';
+import type { RelayEvent } from './events';
 import { NATURES, type Nature, type Urgency } from './vocabulary';
 
 const MINUTE = 60_000;
@@ -266,11 +267,26 @@ export function extensionLimit(
 }
 
 /**
+ * Calendar days a hub lets an extension run past the cap as its own calendar counts it. The
+ * desk that asks counts the cap on its calendar, which may hold a schedule the hub has not
+ * loaded (a year an administrator added at the desk, a revised one): the hub cannot tell which
+ * of two schedules is right, only that no schedule moves ten working days by two weeks. So it
+ * refuses what no calendar allows (an extension by a month, a second one), never what the
+ * desk's calendar may allow.
+ */
+export const EXTENSION_CAP_SLACK_DAYS = 14;
+
+export interface ExtensionCheck {
+  /** calendar days allowed past the cap (0, the default: the calendar is the one the desk asks by) */
+  capSlackDays?: number;
+}
+
+/**
  * Why an extension to `until` may not be requested or granted on this case, or null.
  * The case keeps only its latest extension, so an earlier granted one is counted when the
  * latest is granted; the cap from the assignment holds whatever the count.
  */
-export function extensionRefusal(rules: TimeLimitRules, calendar: WorkCalendar, state: CaseState, until: string): string | null {
+export function extensionRefusal(rules: TimeLimitRules, calendar: WorkCalendar, state: CaseState, until: string, check: ExtensionCheck = {}): string | null {
   const a = state.assignment;
   if (!a) return '工单尚未派单，不能延期';
   const untilMs = Date.parse(until);
@@ -285,8 +301,30 @@ export function extensionRefusal(rules: TimeLimitRules, calendar: WorkCalendar, 
   if (untilMs <= Date.parse(a.feedbackDueBy)) {
     return `延期后的时限必须晚于当前反馈时限（${formatChinaDateTime(a.feedbackDueBy)}）`;
   }
-  if (untilMs > Date.parse(limit.maxUntil)) {
-    return `延期后的时限不能晚于 ${formatChinaDateTime(limit.maxUntil)}（自派单起不超过 ${limit.limitText}）`;
+  const slackDays = check.capSlackDays ?? 0;
+  if (untilMs > Date.parse(limit.maxUntil) + slackDays * 86_400_000) {
+    if (slackDays === 0) return `延期后的时限不能晚于 ${formatChinaDateTime(limit.maxUntil)}（自派单起不超过 ${limit.limitText}）`;
+    return `延期后的时限 ${formatChinaDateTime(until)} 远超上限：自派单起不超过 ${limit.limitText}（按工作日历应不晚于 ${formatChinaDateTime(limit.maxUntil)}）`;
+  }
+  return null;
+}
+
+/**
+ * The extension rules (extensionRefusal) for an event recorded on a case: a request, or a
+ * decision that grants one with a date. Null for any other event, and where the rules hold.
+ */
+export function extensionEventRefusal(
+  rules: TimeLimitRules,
+  calendar: WorkCalendar,
+  state: CaseState | undefined,
+  event: Pick<RelayEvent, 'type' | 'payload'>,
+  check: ExtensionCheck = {},
+): string | null {
+  if (!state) return null;
+  const e = event as RelayEvent;
+  if (e.type === 'case.extensionRequested') return extensionRefusal(rules, calendar, state, e.payload.until, check);
+  if (e.type === 'case.extensionDecided' && e.payload.granted && e.payload.until !== null) {
+    return extensionRefusal(rules, calendar, state, e.payload.until, check);
   }
   return null;
 }

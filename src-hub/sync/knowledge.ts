@@ -20,11 +20,26 @@
  * delivered out of order) cannot be judged fairly yet and is kept unjudged, as concurrent acts
  * are.
  *
+ * Extensions are judged by the shipped time limits and calendar: at most one granted per
+ * assignment, later than the deadline they move, and not past the cap from the assignment by
+ * more than EXTENSION_CAP_SLACK_DAYS (the desk counts the cap on its own calendar, which may
+ * hold a schedule the hub lacks).
+ *
  * Pure: the caller loads the rows (push.ts) and keeps this in step with what it accepts.
  */
-import { foldCase, refusalForRole, type RelayEvent } from '../../src-common/domain';
+import {
+  defaultCalendar,
+  defaultTimeLimitRules,
+  EXTENSION_CAP_SLACK_DAYS,
+  extensionEventRefusal,
+  foldCase,
+  refusalForRole,
+  type RelayEvent,
+} from '../../src-common/domain';
 import type { StationInfo } from '../../src-common/protocol/v1';
 import { compareCursor, type Cursor } from './cursor';
+
+const HUB_RULES = defaultTimeLimitRules();
 
 /** An event of the log on one of the batch's cases. */
 export interface LoggedEvent {
@@ -105,7 +120,7 @@ export class StationKnowledge {
   refusal(event: RelayEvent, claimed: Cursor | undefined): string | null {
     if (!this.canJudge(event)) return null;
     const state = foldCase(this.knownEvents(event, this.basisFor(claimed)));
-    return refusalForRole(state, event, this.input.me);
+    return refusalForRole(state, event, this.input.me) ?? extensionEventRefusal(HUB_RULES, defaultCalendar(), state, event, { capSlackDays: EXTENSION_CAP_SLACK_DAYS });
   }
 
   /** Record that `event` was accepted with `hubSeq` (later events of the batch build on it). */

@@ -14,6 +14,8 @@ import {
   dueSoonMs,
   dueSoonWindow,
   endOfChinaDay,
+  EXTENSION_CAP_SLACK_DAYS,
+  extensionEventRefusal,
   extensionLimit,
   extensionRefusal,
   foldCase,
@@ -136,6 +138,43 @@ describe('extensions and callbacks', () => {
     expect(extensionRefusal(rules, cal, foldCase(s.events)!, endOf('2026-03-05'))).toBe('已延期 1 次，不能再延期');
     const unassigned = foldCase(s.events.slice(0, 1))!;
     expect(extensionRefusal(rules, cal, unassigned, endOf('2026-03-05'))).toBe('工单尚未派单，不能延期');
+  });
+
+  it('extensionEventRefusal holds requests and grants to the rules, with the slack a hub allows past the cap', () => {
+    const s = new CaseScript(Date.parse(china('2026-02-13 17:00')));
+    s.add(H12345, 'case.created', createdPayload(H12345, 'hotline12345', { receivedAt: s.t(0) }), 0);
+    const d = computeDeadlines(rules, cal, { kind: 'assignment', at: s.t(1), urgency: 'normal', nature: 'help' });
+    s.add(H12345, 'case.assigned', { lead: TO_WATER, ackDueBy: d.ackDueBy, feedbackDueBy: d.feedbackDueBy! }, 1);
+    s.add(WATER, 'case.acknowledged', { of: 'assignment', station: WATER }, 2);
+    const acknowledged = foldCase(s.events)!;
+    const request = (until: string) => ({ type: 'case.extensionRequested' as const, payload: { reason: '需更换主管道', until } });
+    const grant = (until: string | null, granted = true) => ({ type: 'case.extensionDecided' as const, payload: { granted, until, reason: '' } });
+    // the cap (10 working days from the assignment: 2026-03-05), exactly as the desk shows it
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-03-05')))).toBeNull();
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-03-06')))).toContain('不能晚于 2026-03-05 23:59');
+    // with the hub's slack: a day past the cap may be a desk's calendar; a month past is no calendar's
+    const slack = { capSlackDays: EXTENSION_CAP_SLACK_DAYS };
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-03-06')), slack)).toBeNull();
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-03-19')), slack)).toBeNull();
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-03-20')), slack)).toBe(
+      '延期后的时限 2026-03-20 23:59 远超上限：自派单起不超过 10 个工作日（按工作日历应不晚于 2026-03-05 23:59）',
+    );
+    // earlier than the deadline it would move: refused whatever the slack
+    expect(extensionEventRefusal(rules, cal, acknowledged, request(endOf('2026-02-26')), slack)).toContain('必须晚于当前反馈时限');
+    // a decision: granting is held to the same rules, refusing always allowed
+    s.add(WATER, 'case.extensionRequested', request(endOf('2026-03-04')).payload, 3);
+    const pending = foldCase(s.events)!;
+    expect(extensionEventRefusal(rules, cal, pending, grant(endOf('2026-03-04')))).toBeNull();
+    expect(extensionEventRefusal(rules, cal, pending, grant(endOf('2026-04-30')), slack)).toContain('远超上限');
+    expect(extensionEventRefusal(rules, cal, pending, grant(null, false))).toBeNull();
+    expect(extensionEventRefusal(rules, cal, pending, grant(null))).toBeNull(); // granted without a date: nothing moves
+    // once granted, no second extension, however soon
+    s.add(H12345, 'case.extensionDecided', grant(endOf('2026-03-04')).payload, 4);
+    const extended = foldCase(s.events)!;
+    expect(extensionEventRefusal(rules, cal, extended, request(endOf('2026-03-05')), slack)).toBe('已延期 1 次，不能再延期');
+    // other events, and no case: not its business
+    expect(extensionEventRefusal(rules, cal, extended, { type: 'case.noteAdded', payload: { text: '备注' } })).toBeNull();
+    expect(extensionEventRefusal(rules, cal, undefined, request(endOf('2026-03-05')))).toBeNull();
   });
 
   it('callback: 2 working days after feedback (urgent: 1), skipping 劳动节', () => {

@@ -194,3 +194,52 @@ test('an item turns overdue while its station is offline', async ({ browser }) =
   await expect(water.page.getByTestId('alert-list')).toContainText('超时', { timeout: 20_000 });
   for (const d of [h12345, water]) await d.close();
 });
+
+test('an extension is asked for up to the cap, granted by 12345, moves the deadline, and is not offered twice', async ({ browser }) => {
+  const { p110, h12345, water, traffic } = await stations(browser, 'd');
+  await p110.close();
+  await traffic.close();
+  const intake = new IntakePage(h12345.page);
+  await intake.open();
+  await intake.fill({ name: '吴女士', phone: '13805392222', address: '兰山区解放路20号', description: '小区供水管网老化，需整体更换', nature: '求助', category: 'gs' });
+  await intake.save();
+  const caseNo = await intake.expectSaved();
+  await h12345.openFromQueue('assign', caseNo);
+  await h12345.action('assign').getByRole('button', { name: '确认派单' }).click();
+  await h12345.sync();
+
+  // the duty room acknowledges and asks for more time: the card says how far it may go
+  await water.sync();
+  await water.openFromQueue('incoming', caseNo);
+  await water.action('acknowledge').getByRole('button', { name: '签收' }).click();
+  await expect(water.status()).toHaveText('已签收办理中');
+  const card = water.action('extension');
+  await expect(card).toContainText('最长可延至');
+  await expect(card).toContainText(/（\d+ 个工作日）/); // from the assignment: 5 for an urgent item, 10 for a normal one
+  const asked = (await card.locator('.hint').textContent())!.match(/最长可延至 (\d{4}-\d{2}-\d{2} \d{2}:\d{2})/)![1]!;
+  await expect(card.getByRole('button', { name: '申请延期' })).toBeDisabled(); // a reason first
+  await card.getByLabel('延期理由').fill('需整体更换供水管网，材料待调拨');
+  await card.getByRole('button', { name: '申请延期' }).click();
+  await expect(water.page.getByTestId('timeline')).toContainText(`申请延期至 ${asked}：需整体更换供水管网`);
+  await water.sync(); // the hub took it (an event it refused would stay shown as refused)
+
+  // 12345 grants it
+  await h12345.sync();
+  await h12345.page.keyboard.press('F3');
+  await h12345.page.getByTestId('case-row').filter({ hasText: caseNo }).click();
+  const decide = h12345.action('extension-decide');
+  await expect(decide).toContainText(`申请延期至 ${asked}`);
+  await expect(decide.getByTestId('extension-beyond')).toHaveCount(0);
+  await decide.getByRole('button', { name: '同意', exact: true }).click();
+  await expect(h12345.page.getByTestId('timeline')).toContainText(`同意延期至 ${asked}`);
+  await expect(h12345.action('extension-decide')).toHaveCount(0);
+  await h12345.sync();
+
+  // at the duty room: the new deadline, and no second extension
+  await water.sync();
+  await expect(water.page.getByTestId('timeline')).toContainText(`同意延期至 ${asked}`);
+  await expect(water.action('extension')).toContainText('已延期 1 次，不能再延期');
+  await expect(water.action('extension').getByRole('button', { name: '申请延期' })).toHaveCount(0);
+  await expect(water.page.getByTestId('case-due')).toHaveText(asked);
+  for (const d of [h12345, water]) await d.close();
+});

@@ -4,7 +4,7 @@
  * keeps acts of desks that worked apart, whose conflict the fold then shows.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { foldCase, type RelayEvent } from '../../src-common/domain';
+import { defaultCalendar, defaultTimeLimitRules, EXTENSION_CAP_SLACK_DAYS, extensionLimit, foldCase, type RelayEvent } from '../../src-common/domain';
 import { Desk, toDepartment, toHotline } from './helpers/desk';
 import { describeEachDriver } from './helpers/drivers';
 import { pullAll, push, pushKnowing, startHub, type Hub } from './helpers/hub-harness';
@@ -51,6 +51,43 @@ describeEachDriver('hub judges transitions by what the desk knew', (driver) => {
     expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
     return c.caseId;
   }
+
+  it('holds extensions to the rules: once, and not far past the cap from the assignment', async () => {
+    const caseId = await transferredCase();
+    const acknowledged = hotline.acknowledged(caseId, 'transfer');
+    const assigned = hotline.assigned(caseId, toDepartment('water'));
+    expect((await pushKnowing(hub.url, hotline.token, [acknowledged, assigned])).body.results.map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+    ]);
+    const waterKnows = await catchUp(water);
+    expect((await send(water, [water.acknowledged(caseId, 'assignment')], waterKnows)).map((r) => r.status)).toEqual(['accepted']);
+    // the cap as the shipped calendar counts it: 10 working days after the assignment
+    const cap = extensionLimit(defaultTimeLimitRules(), defaultCalendar(), { assignedAt: assigned.at, urgency: 'normal', nature: 'help' }).maxUntil!;
+    const days = (n: number) => new Date(Date.parse(cap) + n * 86_400_000).toISOString();
+
+    // a month past it is no calendar's: refused, and kept among the refused
+    const far = water.extensionRequested(caseId, days(30));
+    const [r1] = await send(water, [far], waterKnows);
+    expect(r1).toMatchObject({ id: far.id, status: 'rejected', code: 'transition_refused' });
+    expect(r1!.status === 'rejected' && r1!.reason).toContain('远超上限');
+    expect(await refusedRows(far.id)).toEqual([expect.objectContaining({ code: 'transition_refused' })]);
+
+    // a day past it may be the desk's own calendar (a schedule the hub has not loaded): kept
+    const request = water.extensionRequested(caseId, days(1));
+    expect((await send(water, [request], waterKnows)).map((r) => r.status)).toEqual(['accepted']);
+    expect(EXTENSION_CAP_SLACK_DAYS).toBeGreaterThan(1);
+
+    // 12345 grants it; a second extension is refused
+    expect((await send(hotline, [hotline.extensionDecided(caseId, true, days(1))], await catchUp(hotline))).map((r) => r.status)).toEqual(['accepted']);
+    const again = water.extensionRequested(caseId, days(2));
+    const [r2] = await send(water, [again], await catchUp(water));
+    expect(r2).toMatchObject({ status: 'rejected', code: 'transition_refused' });
+    expect(r2!.status === 'rejected' && r2!.reason).toContain('已延期 1 次，不能再延期');
+    const state = foldCase(await heldAtHub(caseId))!;
+    expect(state.extension).toMatchObject({ granted: true, requestedUntil: days(1) });
+    expect(state.assignment?.feedbackDueBy).toBe(days(1));
+  });
 
   it('refuses feedback on an unacknowledged assignment and closing without feedback; keeps and never delivers them', async () => {
     const caseId = await transferredCase();

@@ -17,6 +17,7 @@ import {
 } from '../../../src-common/domain';
 import { useDesk } from '../app/desk-store';
 import { formatTime, relativeDue } from '../app/format';
+import { timeLimitRules, workCalendar } from '../app/rules';
 import type { StoredCase, StoredEvent } from '../store/db';
 import { withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
@@ -87,7 +88,8 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
 
   async function record(commands: Command[], done: string): Promise<boolean> {
     try {
-      await recordCommands(db, { station }, commands);
+      // extensions held to the cap this desk's calendar shows (CaseActions)
+      await recordCommands(db, { station, limits: { rules: timeLimitRules(), calendar: workCalendar() } }, commands);
       useDesk.getState().toast('ok', done);
       useDesk.getState().recorded();
       return true;
@@ -140,7 +142,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
               <dt>紧急程度</dt><dd>{URGENCY_LABELS[state.urgency]}</dd>
               <dt>甄别</dt><dd>{state.screening ? `${VERDICT_LABELS[state.screening.verdict]}${state.screening.reason ? `：${state.screening.reason}` : ''}` : '—'}</dd>
               <dt>当前责任方</dt><dd data-testid="case-owner">{state.owner.name}{state.awaiting && <span className="chip warn" style={{ marginLeft: 6 }}>等待 {state.awaiting.name} 签收</span>}</dd>
-              <dt>时限</dt><dd>{formatTime(state.dueAt)}</dd>
+              <dt>时限</dt><dd data-testid="case-due">{formatTime(state.dueAt)}</dd>
               <dt>最后更新</dt><dd>{formatTime(state.updatedAt)}</dd>
             </dl>
           </section>

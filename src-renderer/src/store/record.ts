@@ -7,7 +7,11 @@
 import Dexie from 'dexie';
 import {
   applyEvent,
+  defaultCalendar,
+  defaultTimeLimitRules,
   DomainError,
+  EXTENSION_CAP_SLACK_DAYS,
+  extensionEventRefusal,
   caseNoDay,
   formatCaseNo,
   refusalForRole,
@@ -17,6 +21,8 @@ import {
   type Command,
   type RelayEvent,
   type Station,
+  type TimeLimitRules,
+  type WorkCalendar,
 } from '../../../src-common/domain';
 import { CounterDelta, COUNTER } from './counters';
 import type { RelayDb, SettingRow, StoredEvent } from './db';
@@ -49,6 +55,13 @@ function caseNoKey(day: Date): string {
 export interface RecordContext {
   station: Station;
   now?: () => Date;
+  /**
+   * The time limits and calendar the desk's screens count by (app/rules.ts): an extension is
+   * then held to exactly the cap they showed. Without them, to the hub's coarser check (the
+   * shipped calendar, EXTENSION_CAP_SLACK_DAYS past its cap), which never refuses what a
+   * desk's own calendar may allow.
+   */
+  limits?: { rules: TimeLimitRules; calendar: WorkCalendar };
 }
 
 const numberOf = (row: SettingRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
@@ -116,7 +129,11 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
       });
       const state = after.get(command.caseId) ?? before.get(command.caseId);
       // this desk's role and place on the case first, then the case's own rules
-      const refusal = refusalForRole(state, event, ctx.station);
+      const refusal =
+        refusalForRole(state, event, ctx.station) ??
+        (ctx.limits
+          ? extensionEventRefusal(ctx.limits.rules, ctx.limits.calendar, state, event)
+          : extensionEventRefusal(defaultTimeLimitRules(), defaultCalendar(), state, event, { capSlackDays: EXTENSION_CAP_SLACK_DAYS }));
       if (refusal !== null) throw new DomainError(refusal);
       after.set(command.caseId, applyEvent(state, event, 'strict'));
       stored.push({ ...event, hubSeq: null, lseq: firstLseq + i });

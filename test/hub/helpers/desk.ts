@@ -96,6 +96,14 @@ export class Desk {
     return this.event(caseId, 'case.feedback', { result: 'resolved', text: '已关阀抢修，恢复供水', station: this.ref });
   }
 
+  extensionRequested(caseId: string, until: string): RelayEvent<'case.extensionRequested'> {
+    return this.event(caseId, 'case.extensionRequested', { reason: '需更换主管道，材料待调拨', until });
+  }
+
+  extensionDecided(caseId: string, granted: boolean, until: string | null): RelayEvent<'case.extensionDecided'> {
+    return this.event(caseId, 'case.extensionDecided', { granted, until, reason: '' });
+  }
+
   closed(caseId: string): RelayEvent<'case.closed'> {
     return this.event(caseId, 'case.closed', { summary: '已办结' });
   }

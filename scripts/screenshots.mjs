@@ -16,7 +16,11 @@ try {
   }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    // the desktop edition runs Chromium in zh-CN whatever the OS (src-main/app.ts): date and time
+    // fields then read 2026/11/30 21:45, not 11/30/2026, 09:45 PM; on Linux the browser takes
+    // its locale from the environment, and Debian's needs `apt-get install chromium-l10n` for it
+    env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
   });
   for (const theme of ['dark', 'light']) {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', colorScheme: theme });

@@ -7,7 +7,7 @@
  * shows the cut is real: the same saves with Chromium's default, relaxed durability are lost
  * by it, though each had resolved.
  */
-import { expect, test, type TestInfo } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { mkdirSync, realpathSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { buildUnflushedWrites, cutUnflushed, flushesByFile, journalEnv, seededRa
 import { spawnSync } from 'node:child_process';
 import { HubSettings } from './pages/hub';
 import { SetupPage } from './pages/desk';
-import { indexedDbDir, launchKillable } from './support/killable-chromium';
+import { indexedDbDir, launchKillable, openAfterPowerCut } from './support/killable-chromium';
 import { freePort, HubProcess } from './support/hub-process';
 
 type Inspection = {
@@ -37,6 +37,15 @@ type BenchPage = {
 type Pulled = { cases: number; events: number; eventIds: string[]; short: string[]; orphanEvents: number; cursor: string };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The cut's random choices (how much of the unflushed tail the disk kept): POWER_CUT_SEED replays a run's. */
+const cutSeed = () => (process.env.POWER_CUT_SEED ? Number(process.env.POWER_CUT_SEED) : Date.now() % 1_000_000);
+const benchReady = (page: Page) => page.waitForFunction(() => document.body.dataset.ready === 'true');
+
+/** Open `path` after the cut (the browser's torn HTTP cache retried), noting any retry on the test. */
+async function openAfterCut(page: Page, path: string, ready: (page: Page) => Promise<unknown>, testInfo: TestInfo) {
+  const { cacheFailures } = await openAfterPowerCut(page, path, ready);
+  if (cacheFailures.length > 0) testInfo.annotations.push({ type: 'browser cache torn', description: `${path} loaded again after ${cacheFailures.join(', ')} failed` });
+}
 
 /** The ids of every event the station may see after `after`, pulled page by page from the hub. */
 async function pullIds(hubUrl: string, token: string, after: string): Promise<string[]> {
@@ -92,7 +101,7 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
   // how often IndexedDB's write-ahead log was flushed: once a strict save, not for relaxed ones
   const idb = indexedDbDir(profile, baseURL);
   const logFlushes = [...flushesByFile(journal)].filter(([path]) => path.startsWith(idb) && path.endsWith('.log')).reduce((n, [, count]) => n + count, 0);
-  const seed = Date.now() % 1_000_000;
+  const seed = cutSeed();
   const cuts: Cut[] = cutUnflushed(journal, { torn, random: seededRandom(seed) });
   const undone = cuts.filter((c) => c.undone > 0);
   const idbLog = undone.filter((c) => c.file.startsWith(idb) && c.file.endsWith('.log')).map((c) => `${c.undone}/${c.unflushed} (${c.sizeBefore}→${c.sizeAfter})`);
@@ -105,31 +114,29 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
 
   // the machine comes back: the browser opens the same profile
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, baseURL });
-  return { acknowledged, cuts, logFlushes, context };
+  return { acknowledged, cuts, logFlushes, context, seed };
 }
 
 test('every save that resolved survives a power cut mid-save (a torn last record too), whole, and the desk opens on it', async ({ baseURL }, testInfo) => {
   test.setTimeout(120_000);
-  const { acknowledged, logFlushes, context } = await saveThenCutPower('strict', testInfo, baseURL!, true);
+  const { acknowledged, logFlushes, context, seed } = await saveThenCutPower('strict', testInfo, baseURL!, true);
   try {
     // the journal saw the saves' commits reach the disk (else the cut would have tested nothing)
     expect(logFlushes, 'flushes of the write-ahead log seen').toBeGreaterThanOrEqual(SAVES);
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto('/bench.html');
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await openAfterCut(page, '/bench.html', benchReady, testInfo);
     const held = await page.evaluate((ids) => (window as unknown as BenchPage).relayBench.inspectStore({ caseIds: ids }), acknowledged);
-    expect(held.missing, 'saves that had resolved, lost').toEqual([]);
-    expect(held.partial, 'recordings found in part').toEqual([]);
-    expect(held.orphanEvents, 'events without their case').toEqual([]);
-    expect(held.counterMismatches, 'kept counters against the rows').toEqual([]);
+    expect(held.missing, `saves that had resolved, lost (seed ${seed})`).toEqual([]);
+    expect(held.partial, `recordings found in part (seed ${seed})`).toEqual([]);
+    expect(held.orphanEvents, `events without their case (seed ${seed})`).toEqual([]);
+    expect(held.counterMismatches, `kept counters against the rows (seed ${seed})`).toEqual([]);
     // the one in flight when the power went is there whole or not at all (checked above)
     expect(held.cases).toBeGreaterThanOrEqual(acknowledged.length);
     expect(held.cases).toBeLessThanOrEqual(acknowledged.length + 1);
     expect(held.outbox).toBe(held.events);
 
     // the desk opens on it as usual (no recovery screen), every event still waiting to be sent
-    await page.goto('/index.html');
-    await expect(page.getByTestId('status-outbox')).toContainText(String(held.outbox));
+    await openAfterCut(page, '/index.html', (p) => expect(p.getByTestId('status-outbox')).toContainText(String(held.outbox)), testInfo);
   } finally {
     await context.close();
   }
@@ -144,8 +151,7 @@ test('the control: with relaxed durability the same power cut loses saves that h
       'the cut took back unflushed writes of the write-ahead log',
     ).toBe(true);
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto('/bench.html');
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await openAfterCut(page, '/bench.html', benchReady, testInfo);
     const held = await page.evaluate((ids) => (window as unknown as BenchPage).relayBench.inspectStore({ caseIds: ids }), acknowledged);
     testInfo.annotations.push({ type: 'lost', description: `${held.missing.length} of ${acknowledged.length} resolved saves` });
     expect(held.missing.length, 'resolved saves lost without strict durability').toBeGreaterThan(0);
@@ -205,7 +211,7 @@ test('a desk catching up after an outage loses power mid-pull: no page skipped, 
     let before = 0;
     for (const until = Date.now() + 60_000; before === 0 && Date.now() < until; ) before = await held();
     await run.kill();
-    const seed = Date.now() % 1_000_000;
+    const seed = cutSeed();
     const cuts = cutUnflushed(journal, { torn: true, random: seededRandom(seed) });
     const undone = cuts.filter((c) => c.undone > 0);
     testInfo.annotations.push({
@@ -216,8 +222,7 @@ test('a desk catching up after an outage loses power mid-pull: no page skipped, 
     // the machine comes back: what the desk holds and its cursor skip nothing
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, baseURL: baseURL! });
     const bench = context.pages()[0] ?? (await context.newPage());
-    await bench.goto('/bench.html');
-    await bench.waitForFunction(() => document.body.dataset.ready === 'true');
+    await openAfterCut(bench, '/bench.html', benchReady, testInfo);
     const after = await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled());
     expect(after.short, `cases held without all their events (seed ${seed})`).toEqual([]);
     expect(after.orphanEvents).toBe(0);
@@ -232,8 +237,7 @@ test('a desk catching up after an outage loses power mid-pull: no page skipped, 
 
     // the desk opens and finishes catching up by itself (its hub token survived too): every case once, whole
     const desk = await context.newPage();
-    await desk.goto('/index.html');
-    await expect(desk.getByTestId('status-bar')).toBeVisible();
+    await openAfterCut(desk, '/index.html', (p) => expect(p.getByTestId('status-bar')).toBeVisible(), testInfo);
     await expect
       .poll(async () => (await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled())).events, { timeout: 120_000 })
       .toBe(total);

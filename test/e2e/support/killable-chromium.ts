@@ -72,3 +72,37 @@ export function indexedDbDir(profile: string, origin: string): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return `${profile}/Default/IndexedDB/${url.protocol.replace(':', '')}_${url.hostname}_${port}.indexeddb.leveldb`;
 }
+
+/**
+ * Open a page of the browser edition in a browser just back from a power cut, and wait until
+ * `ready` says it is up.
+ *
+ * The cut takes back the browser's own unflushed files as well as the desk's, its HTTP cache
+ * among them. Chromium may then fail to read a page or script it had cached
+ * (net::ERR_CACHE_READ_FAILURE: the entry is dropped) and leave the tab blank, still "loading",
+ * as an operator would see it before pressing F5. That is the browser's cache, not the desk's
+ * data, so the page is loaded again (at most twice more) and the test is told how often.
+ */
+export async function openAfterPowerCut(page: Page, path: string, ready: (page: Page) => Promise<unknown>): Promise<{ cacheFailures: string[] }> {
+  const cacheFailures: string[] = [];
+  let failed: ((url: string) => void) | undefined;
+  const onFailed = (request: { url(): string; failure(): { errorText: string } | null }) => {
+    if (request.failure()?.errorText !== 'net::ERR_CACHE_READ_FAILURE') return;
+    cacheFailures.push(request.url());
+    failed?.(request.url());
+  };
+  page.on('requestfailed', onFailed);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const cacheFailed = new Promise<'cache failure'>((resolve) => (failed = () => resolve('cache failure')));
+      const opened = page.goto(path).then(() => ready(page));
+      // a load given up on fails later, when the next one replaces it: that is expected
+      opened.catch(() => undefined);
+      const outcome = await Promise.race([opened.then(() => 'opened' as const), cacheFailed]);
+      if (outcome === 'opened') return { cacheFailures };
+      if (attempt === 3) throw new Error(`the page ${path} could not be read from the browser's cache three times running: ${cacheFailures.join(', ')}`);
+    }
+  } finally {
+    page.off('requestfailed', onFailed);
+  }
+}

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { EventSchema } from '../src-common/domain/events';
 import {
+  CalendarResponseSchema,
   ErrorBodySchema,
   HealthSchema,
   PROTOCOL_VERSION,
@@ -32,6 +33,7 @@ const SCHEMAS: Array<{ file: string; title: string; schema: z.ZodType; io: 'inpu
   { file: 'push-response.json', title: 'POST /api/v1/events response body (200)', schema: PushResponseSchema, io: 'output' },
   { file: 'pull-response.json', title: 'GET /api/v1/events response body (200)', schema: PullResponseSchema, io: 'output' },
   { file: 'health.json', title: 'GET /api/v1/health response body (200)', schema: HealthSchema, io: 'output' },
+  { file: 'calendar-response.json', title: 'GET /api/v1/calendar response body (200): working-day calendar years loaded at the hub', schema: CalendarResponseSchema, io: 'output' },
   { file: 'station-info.json', title: 'GET /api/v1/stations/me response body (200)', schema: StationInfoSchema, io: 'output' },
   { file: 'error-body.json', title: 'Every 4xx / 5xx response body', schema: ErrorBodySchema, io: 'output' },
 ];

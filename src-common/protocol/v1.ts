@@ -6,12 +6,14 @@
  * - GET  /api/v1/stations/me                  who the token belongs to
  * - POST /api/v1/events                       push a batch (PushRequest -> PushResponse)
  * - GET  /api/v1/events?after=CURSOR&limit=N  pull (PullResponse)
+ * - GET  /api/v1/calendar?after=REVISION      working-day calendar years loaded at the hub (CalendarResponse)
  *
  * Every request but health carries `Authorization: Bearer TOKEN`. Errors are JSON
  * (ErrorBody) with a 4xx for anything the client sent wrong and a 5xx only for the hub's own
  * faults.
  */
 import { z } from 'zod';
+import { CalendarYearSchema } from '../domain/calendar';
 import { ROLES } from '../domain/vocabulary';
 
 export const PROTOCOL_VERSION = 1;
@@ -93,6 +95,18 @@ export const PullResponseSchema = z.object({
   more: z.boolean(),
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/**
+ * The holiday schedules an administrator loaded at the hub (`npm run hub:calendar`), the
+ * latest load of each year, for the stations to count working days on. `revision` grows with
+ * every load; asked with `after` at or past it, the hub answers with no years (nothing new).
+ */
+export const CalendarResponseSchema = z.object({
+  revision: z.number().int().nonnegative(),
+  /** each year at most once, in year order; empty when nothing changed after `after` */
+  years: z.array(CalendarYearSchema),
+});
+export type CalendarResponse = z.infer<typeof CalendarResponseSchema>;
 
 export const ErrorBodySchema = z.object({
   error: z.object({

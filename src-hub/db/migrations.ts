@@ -124,6 +124,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX refused_events_station_seq ON refused_events (station_id, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'working-day calendar years loaded at the hub',
+    sql: `
+      -- each load of a year's holiday schedule (src-common/domain/calendar.ts), appended:
+      -- a year's schedule in force is its latest load; earlier loads stay as its history.
+      -- seq is the calendar's revision, handed to the stations (GET /api/v1/calendar)
+      CREATE TABLE calendar_years (
+        seq        bigserial PRIMARY KEY,
+        year       integer NOT NULL,
+        body       text NOT NULL,
+        loaded_by  text NOT NULL,
+        loaded_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX calendar_years_year ON calendar_years (year, seq);
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

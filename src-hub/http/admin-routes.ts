@@ -6,6 +6,8 @@
  * - GET  /api/v1/admin/stations                    -> {stations}
  * - POST /api/v1/admin/stations/:stationId/revoke  -> {station}
  * - POST /api/v1/admin/stations/:stationId/rotate  -> {station, token}
+ * - POST /api/v1/admin/calendar?by=NAME           a year's holiday schedule (calendar JSON) -> {year, revision, unchanged}
+ * - GET  /api/v1/admin/calendar                    -> {loads}: every load, newest first
  * - GET  /api/v1/admin/backup                      -> the embedded database as one gzip'd tar
  *   (pglite-backup.ts; taken between transactions, pushes wait meanwhile); 409 on PostgreSQL
  */
@@ -14,6 +16,7 @@ import { API_PREFIX } from '../../src-common/protocol/v1';
 import type { Database } from '../db/database';
 import { HubError } from '../errors';
 import { addStation, listStations, revokeStation, rotateStationToken } from '../stations/registry';
+import { calendarLoads, loadCalendarYear } from '../calendar/calendar-years';
 
 export function adminRoutes(app: FastifyInstance, db: Database): void {
   const base = `${API_PREFIX}/admin/stations`;
@@ -38,6 +41,15 @@ export function adminRoutes(app: FastifyInstance, db: Database): void {
     request.log.info({ station: result.station.stationId }, 'admin: station token rotated');
     return result;
   });
+
+  app.post<{ Querystring: { by?: unknown } }>(`${API_PREFIX}/admin/calendar`, { config }, async (request, reply) => {
+    const by = typeof request.query.by === 'string' && request.query.by.trim() ? request.query.by : '管理接口';
+    const result = await loadCalendarYear(db, request.body, by);
+    request.log.info({ year: result.year, revision: result.revision, unchanged: result.unchanged, by }, 'admin: calendar year loaded');
+    return reply.status(result.unchanged ? 200 : 201).send(result);
+  });
+
+  app.get(`${API_PREFIX}/admin/calendar`, { config }, async () => ({ loads: await calendarLoads(db) }));
 
   app.get(`${API_PREFIX}/admin/backup`, { config }, async (request, reply) => {
     if (!db.backup) {

@@ -1,6 +1,7 @@
 /** The station protocol's routes (src-common/protocol/v1.ts). */
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type Health, type PushResponse, type StationInfo } from '../../src-common/protocol/v1';
+import { API_PREFIX, MAX_PUSH_BYTES, PROTOCOL_VERSION, type CalendarResponse, type Health, type PushResponse, type StationInfo } from '../../src-common/protocol/v1';
+import { calendarAfter, parseRevisionQuery } from '../calendar/calendar-years';
 import type { Database } from '../db/database';
 import { HubError } from '../errors';
 import { pullEvents, pullResponseJson } from '../sync/pull';
@@ -72,5 +73,11 @@ export function syncRoutes(
     // a PullResponse, written with the stored event texts spliced in (pull.ts)
     reply.type('application/json; charset=utf-8');
     return pullResponseJson(await pullEvents(db, me, after, limit));
+  });
+
+  // the holiday schedules loaded at the hub (calendar/calendar-years.ts), for every station
+  app.get(`${API_PREFIX}/calendar`, { config: { auth: 'station' } }, async (request): Promise<CalendarResponse> => {
+    stationOf(request);
+    return calendarAfter(db, parseRevisionQuery(request.query));
   });
 }

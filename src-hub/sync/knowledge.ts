@@ -20,10 +20,11 @@
  * delivered out of order) cannot be judged fairly yet and is kept unjudged, as concurrent acts
  * are.
  *
- * Extensions are judged by the shipped time limits and calendar: at most one granted per
+ * Extensions are judged by the shipped time limits and the hub's calendar (the shipped years
+ * and those loaded at the hub: calendar/calendar-years.ts): at most one granted per
  * assignment, later than the deadline they move, and not past the cap from the assignment by
  * more than EXTENSION_CAP_SLACK_DAYS (the desk counts the cap on its own calendar, which may
- * hold a schedule the hub lacks).
+ * hold a schedule an administrator loaded at that desk alone).
  *
  * Pure: the caller loads the rows (push.ts) and keeps this in step with what it accepts.
  */
@@ -35,6 +36,7 @@ import {
   foldCase,
   refusalForRole,
   type RelayEvent,
+  type WorkCalendar,
 } from '../../src-common/domain';
 import type { StationInfo } from '../../src-common/protocol/v1';
 import { compareCursor, type Cursor } from './cursor';
@@ -61,6 +63,8 @@ export interface KnowledgeInput {
    */
   contiguousSeq: number;
   heldAbove: Iterable<number>;
+  /** the working-day calendar extensions are judged on (default: the shipped years) */
+  calendar?: WorkCalendar;
 }
 
 export class StationKnowledge {
@@ -120,7 +124,7 @@ export class StationKnowledge {
   refusal(event: RelayEvent, claimed: Cursor | undefined): string | null {
     if (!this.canJudge(event)) return null;
     const state = foldCase(this.knownEvents(event, this.basisFor(claimed)));
-    return refusalForRole(state, event, this.input.me) ?? extensionEventRefusal(HUB_RULES, defaultCalendar(), state, event, { capSlackDays: EXTENSION_CAP_SLACK_DAYS });
+    return refusalForRole(state, event, this.input.me) ?? extensionEventRefusal(HUB_RULES, this.input.calendar ?? defaultCalendar(), state, event, { capSlackDays: EXTENSION_CAP_SLACK_DAYS });
   }
 
   /** Record that `event` was accepted with `hubSeq` (later events of the batch build on it). */

@@ -14,7 +14,7 @@
  *   transition the station could not lawfully record on the case as it knew it
  *   (`transition_refused`: see knowledge.ts). Every rejection is kept in refused_events.
  */
-import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent } from '../../src-common/domain';
+import { EVENT_TYPE_LABELS, ROLE_LABELS, roleMayRecord, type RelayEvent, type WorkCalendar } from '../../src-common/domain';
 import type { PushResponse, PushResult, StationInfo } from '../../src-common/protocol/v1';
 import { beginPush, takeSyncLock, type Database, type Queryable } from '../db/database';
 import { HubError } from '../errors';
@@ -24,6 +24,7 @@ import { isRecord, type Item } from './classify';
 import { prepareWrite, runWrite, runWritesInThread, writeBatch, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
+import { refreshCalendar } from '../calendar/calendar-years';
 import { progressFrom, type Progress } from './progress';
 import { classifyEvents } from './validator';
 import { WriteGroups, type Lead } from './write-groups';
@@ -97,8 +98,10 @@ export async function pushItems(db: Database, me: StationInfo, items: readonly I
     seqs: [...new Set(valid.map((v) => v.event.seq))],
     caseIds: [...new Set(valid.map((v) => v.event.caseId))],
   };
-  if (db.kind === 'postgres') return pushOnPool(db, me, items, basis, batch);
-  return pushOnOneConnection(db, me, items, basis, batch);
+  // the shipped years and those loaded at the hub (re-read at most once a minute)
+  const calendar = await refreshCalendar(db);
+  if (db.kind === 'postgres') return pushOnPool(db, me, items, basis, calendar, batch);
+  return pushOnOneConnection(db, me, items, basis, calendar, batch);
 }
 
 type BatchKeys = Parameters<typeof readBatchContext>[2];
@@ -122,20 +125,20 @@ function groupsOf(db: Database): WriteGroups<PreparedWrite, Written> {
  * whose context changed meanwhile, a refused batch, and every batch of a group that failed,
  * is judged again on rows read under the lock, in its own transaction.
  */
-async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
+async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, calendar: WorkCalendar, batch: BatchKeys): Promise<PushOutcome> {
   const led: { turn: Lead<PreparedWrite, Written> | null; results: Written[] } = { turn: null, results: [] };
   const alone = () =>
     db.transaction(async (tx) => {
       await beginPush(tx, me.stationId);
       await takeSyncLock(tx);
-      return judgeAndWrite(tx, me, items, basis, batch);
+      return judgeAndWrite(tx, me, items, basis, calendar, batch);
     });
   let outcome: PushOutcome | null;
   try {
     outcome = await db.transaction(async (tx): Promise<PushOutcome | null> => {
       await beginPush(tx, me.stationId);
       const ahead = await readBatchContext(tx, me, batch);
-      const decision = decide(me, items, basis, ahead);
+      const decision = decide(me, items, basis, calendar, ahead);
       if (!(decision instanceof HubError)) {
         const turn = await groupsOf(db).join(prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
         if (turn.kind === 'settled') {
@@ -160,7 +163,7 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
         }
       }
       await takeSyncLock(tx);
-      return judgeAndWrite(tx, me, items, basis, batch);
+      return judgeAndWrite(tx, me, items, basis, calendar, batch);
     });
   } catch (e) {
     if (led.turn === null) throw e;
@@ -187,18 +190,19 @@ async function pushOnOneConnection(
   me: StationInfo,
   items: readonly Item[],
   basis: ReadonlyMap<string, Cursor>,
+  calendar: WorkCalendar,
   batch: BatchKeys,
 ): Promise<PushOutcome> {
   return stationTurn(db, me.stationId, async () => {
     const ahead = await readBatchContext(db, me, batch);
-    const decision = decide(me, items, basis, ahead);
+    const decision = decide(me, items, basis, calendar, ahead);
     if (!(decision instanceof HubError)) {
       const written = await runWrite(db, prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
       if (written.ok) return outcomeOf(decision, written.shift);
     }
     return db.transaction(async (tx) => {
       await takeSyncLock(tx);
-      return judgeAndWrite(tx, me, items, basis, batch);
+      return judgeAndWrite(tx, me, items, basis, calendar, batch);
     });
   });
 }
@@ -208,8 +212,8 @@ function guardOf(ahead: BatchContext, batch: BatchKeys): NonNullable<BatchWrite[
 }
 
 /** Under the sync lock: judge on rows read now and write (or throw the refusal). */
-async function judgeAndWrite(tx: Queryable, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, batch: BatchKeys): Promise<PushOutcome> {
-  const decision = decide(me, items, basis, await readBatchContext(tx, me, batch));
+async function judgeAndWrite(tx: Queryable, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, calendar: WorkCalendar, batch: BatchKeys): Promise<PushOutcome> {
+  const decision = decide(me, items, basis, calendar, await readBatchContext(tx, me, batch));
   if (decision instanceof HubError) throw decision;
   await writeBatch(tx, decision.write);
   return outcomeOf(decision, 0);
@@ -258,7 +262,7 @@ function outcomeOf(d: Decision, shift: number): PushOutcome {
  * Judge a batch on a context (pure): the whole batch refused (a HubError, 403), or each
  * event's status, with what to write. New events are numbered from the context's highest.
  */
-function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, context: BatchContext): Decision | HubError {
+function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, calendar: WorkCalendar, context: BatchContext): Decision | HubError {
   const known = new Set(context.logged.map((l) => l.event.caseId));
   // A case the hub holds events of, but not its opening (its origin unknown), is opened by this
   // batch when it holds the case's creation: only after the hub lost events (restored from an
@@ -278,6 +282,7 @@ function decide(me: StationInfo, items: readonly Item[], basis: ReadonlyMap<stri
     handedOut: context.handedOut,
     contiguousSeq: contiguousBefore,
     heldAbove: [...context.heldAbove, ...context.refusedAbove],
+    calendar,
   });
   const heldById = new Map(context.heldById);
   const heldBySeq = new Map(context.heldBySeq);

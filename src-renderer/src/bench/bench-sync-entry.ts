@@ -127,6 +127,7 @@ function timedClient(hubUrl: string, token: string, times: CallTimes): HubClient
     push: (events) => time(() => client.push(events)),
     pushSerialized: (body) => time(() => client.pushSerialized!(body)),
     pull: (after, limit) => time(() => client.pull(after, limit)),
+    calendar: (after) => client.calendar(after),
   };
 }
 

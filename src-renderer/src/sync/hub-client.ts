@@ -6,12 +6,14 @@
 import type { z } from 'zod';
 import {
   API_PREFIX,
+  CalendarResponseSchema,
   ErrorBodySchema,
   HealthSchema,
   PROTOCOL_VERSION,
   PullResponseSchema,
   PushResponseSchema,
   StationInfoSchema,
+  type CalendarResponse,
   type Health,
   type PullResponse,
   type PushResponse,
@@ -69,6 +71,8 @@ export interface HubClient {
    */
   pushSerialized?(body: string): Promise<PushResponse>;
   pull(after: string, limit: number): Promise<PullResponse>;
+  /** the calendar years loaded at the hub, when its revision is past `after` (else none) */
+  calendar(after: number): Promise<CalendarResponse>;
 }
 
 /**
@@ -175,5 +179,6 @@ export function createHubClient(options: HubClientOptions): HubClient {
       }),
     pushSerialized: (body) => call('/events', PushResponseSchema, { method: 'POST', body }),
     pull: (after, limit) => call(`/events?after=${encodeURIComponent(after)}&limit=${limit}`, PullResponseSchema),
+    calendar: (after) => call(`/calendar?after=${after}`, CalendarResponseSchema),
   };
 }

@@ -1,17 +1,20 @@
 /**
- * One round of the connection loop: push the outbox, then pull. When the pull found the hub's
+ * One round of the connection loop: push the outbox, then pull, then take any calendar year
+ * newly loaded at the hub (calendar-sync.ts). When the pull found the hub's
  * log shorter than this station's cursor (restored from an older backup: pull.ts, store/
  * hub-rollback.ts), the round pushes again at once — the event queued to learn what the hub
  * lost, then the gaps the hub reports — and pulls what that gave back.
  */
 import type { RelayDb } from '../store/db';
 import type { HubClient } from './hub-client';
+import { syncCalendar, type CalendarSyncResult } from './calendar-sync';
 import { pullAll, type PullSummary } from './pull';
 import { pushOutbox, type PushOptions, type PushSummary } from './push';
 
 export interface RoundResult {
   pushed: PushSummary;
   pulled: PullSummary;
+  calendar: CalendarSyncResult;
 }
 
 export async function syncRound(
@@ -22,7 +25,7 @@ export async function syncRound(
 ): Promise<RoundResult> {
   const pushed = await pushOutbox(db, client, stationId, options.push ?? {});
   const pulled = await pullAll(db, client, options.pullLimit, undefined, { stationId });
-  if (!pulled.startedOver) return { pushed, pulled };
+  if (!pulled.startedOver) return { pushed, pulled, calendar: await syncCalendar(db, client) };
   const again = await pushOutbox(db, client, stationId, options.push ?? {});
   const after = await pullAll(db, client, options.pullLimit, undefined, { stationId });
   return {
@@ -40,5 +43,6 @@ export async function syncRound(
       added: pulled.added + after.added,
       casesTouched: pulled.casesTouched + after.casesTouched,
     },
+    calendar: await syncCalendar(db, client),
   };
 }

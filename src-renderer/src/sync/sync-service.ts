@@ -60,7 +60,10 @@ export function startSync(db: RelayDb): ConnectionLoop {
     async round(client) {
       const station = useDesk.getState().station;
       if (!station) return { pushed: 0, pulled: 0 };
-      const { pushed, pulled } = await syncRound(db, client, station.stationId);
+      const { pushed, pulled, calendar } = await syncRound(db, client, station.stationId);
+      // deadlines shown from now on count on the changed years
+      if (calendar.changed.length > 0) useDesk.getState().dataChanged();
+      if (calendar.error) console.warn(calendar.error);
       return { pushed: pushed.accepted + pushed.duplicates + pushed.rejected, pulled: pulled.added };
     },
     onStatus: (status) => useSync.setState(status, true),

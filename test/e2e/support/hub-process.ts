@@ -70,4 +70,15 @@ export class HubProcess {
     if (!res.ok) throw new Error(`register failed: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { token: string }).token;
   }
+
+  /** Load a calendar year at the hub through its admin API (as `npm run hub:calendar -- load` does). */
+  async loadCalendar(year: unknown, by = '测试管理员'): Promise<{ year: number; revision: number; unchanged: boolean }> {
+    const res = await fetch(`${this.url}/api/v1/admin/calendar?by=${encodeURIComponent(by)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(year),
+    });
+    if (!res.ok) throw new Error(`calendar load failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { year: number; revision: number; unchanged: boolean };
+  }
 }

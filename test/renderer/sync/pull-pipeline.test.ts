@@ -69,7 +69,7 @@ class PagingHub implements Pick<HubClient, 'pull'> {
 }
 
 function client(hub: PagingHub): HubClient {
-  return { health: async () => Promise.reject(new Error('unused')), me: async () => Promise.reject(new Error('unused')), push: async () => Promise.reject(new Error('unused')), pull: (a) => hub.pull(a) };
+  return { health: async () => Promise.reject(new Error('unused')), me: async () => Promise.reject(new Error('unused')), push: async () => Promise.reject(new Error('unused')), pull: (a) => hub.pull(a), calendar: async () => Promise.reject(new Error('unused')) };
 }
 
 describe('pullAll, pipelined', () => {

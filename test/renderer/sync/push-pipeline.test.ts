@@ -72,6 +72,9 @@ class FakeHub implements HubClient {
   me(): never {
     throw new Error('not used');
   }
+  calendar(): never {
+    throw new Error('not used');
+  }
   pull(): never {
     throw new Error('not used');
   }

@@ -278,6 +278,8 @@ async function main() {
     console.log(`measuring list pages (${opts.querySamples} samples each) ...`);
     const { pages: queries, memory } = await page.evaluate((o) => window.relayBench.query(o), { samples: opts.querySamples });
 
+    console.log('timing the check a desk makes at open after an unclean end (whole store, twice) ...');
+    const crash = await page.evaluate(() => window.relayBench.crashCheck());
     await page.evaluate(() => window.relayBench.close());
     console.log(`measuring the list's first render (${opts.renderRuns} loads of index.html#/cases) ...\n`);
     const render = await firstRender(page, base, opts.renderRuns);
@@ -311,6 +313,8 @@ async function main() {
         ? `in-memory search: not filled (${memory.failed})`
         : `in-memory search: ${memory.cases} cases, ${memory.terms} terms filled in ${ms(memory.loadMs)} at open (in the background)${heap}`,
     );
+    const mended = crash.found ? crash.found.refolded + crash.found.counters.length + (crash.found.rewound ? 1 : 0) : 0;
+    console.log(`the check after an unclean end (every case row against its events, counters against the rows): ${crash.runs.map((t) => ms(t)).join(', ')}; found ${mended === 0 ? 'nothing to mend' : JSON.stringify(crash.found)}`);
     if (render.status !== 'ok') console.log(`first render: ${render.status}`);
     else {
       const n = render.navigation;
@@ -329,6 +333,7 @@ async function main() {
       queries,
       memorySearch: memory,
       firstRender: render,
+      crashCheck: crash,
       verdicts: {
         saveP95: save.real.strict.p95 <= TARGETS.saveP95Ms,
         saveVsRaw: saveRatio <= TARGETS.saveVsRaw,

@@ -1,10 +1,12 @@
 /**
- * Start-up: open the local store (or show the recovery screen), ask for persistent storage,
- * then the first-run setup or the desk.
+ * Start-up: open the local store (or show the recovery screen), check it when the last session
+ * did not end cleanly (store/crash-check.ts), ask for persistent storage, then the first-run
+ * setup or the desk.
  */
 import { useEffect, useState } from 'react';
 import { RelayDb, DEFAULT_DB_NAME } from '../store/db';
 import { openDb, OpenFailure } from '../store/open-db';
+import { checkAtOpen, closeSession, type CrashCheck } from '../store/crash-check';
 import { RecoveryScreen } from '../screens/RecoveryScreen';
 import { SetupScreen } from '../screens/SetupScreen';
 import { Workspace } from './Workspace';
@@ -12,6 +14,13 @@ import { useDesk } from './desk-store';
 import { loadStation } from './station-settings';
 import { loadRules } from './rules';
 import { requestPersistentStorage } from './persistent-storage';
+
+/** What the operator is told after a check that mended something (null: nothing to say). */
+function crashCheckMessage(check: CrashCheck): string | null {
+  if (!check.checked || (check.refolded === 0 && check.counters.length === 0 && !check.rewound)) return null;
+  const parts = [check.refolded > 0 ? `重新整理了 ${check.refolded} 件工单` : '', check.counters.length > 0 ? '重新核对了统计数' : '', check.rewound ? '将从市级中心重新取回可能缺失的记录' : ''];
+  return `上次未正常关闭（断电或崩溃）：已检查本机数据，${parts.filter(Boolean).join('，')}。已保存的记录均未删改。`;
+}
 
 type Phase = { name: 'opening' } | { name: 'failed'; failure: OpenFailure } | { name: 'ready' };
 
@@ -32,7 +41,7 @@ function Opening() {
   return (
     <div className="center-screen" role="status" aria-live="polite">
       <p className="hint">正在打开本机数据…</p>
-      {slow && <p className="hint">本机工单较多，或新版本首次打开正在整理数据，可能需要几十秒。请勿关闭窗口，已保存的工单不会丢失。</p>}
+      {slow && <p className="hint">本机工单较多，或新版本首次打开正在整理数据，或上次未正常关闭正在检查数据，可能需要几十秒。请勿关闭窗口，已保存的工单不会丢失。</p>}
     </div>
   );
 }
@@ -47,12 +56,22 @@ export function App() {
     const db = new RelayDb(DEFAULT_DB_NAME);
     openDb(db)
       .then(async (opened) => {
+        // before anything reads the store or syncs: a torn transaction of a power cut is mended first
+        const check = await checkAtOpen(opened);
+        window.addEventListener('pagehide', (e) => {
+          if (!e.persisted) void closeSession(opened);
+        });
         const st = await loadStation(opened);
         await loadRules(opened);
         if (cancelled) return;
         useDesk.getState().setDb(opened);
         useDesk.getState().setStation(st);
         setPhase({ name: 'ready' });
+        const mended = crashCheckMessage(check);
+        if (mended) {
+          console.warn(`crash check ${JSON.stringify(check)}`);
+          useDesk.getState().toast('info', mended);
+        }
         void requestPersistentStorage().then((p) => useDesk.getState().setPersist(p));
       })
       .catch((e: unknown) => {

@@ -1,0 +1,141 @@
+/**
+ * The check a desk makes when it opens after a session that did not end cleanly (a crash, a
+ * killed process, a power cut).
+ *
+ * Chromium's IndexedDB commits a transaction as several LevelDB writes (the writes made before
+ * each read inside it go out unsynced; the commit is one synced write), and LevelDB does not
+ * sync its old log file when it moves to a new one (google/leveldb#193). A transaction that
+ * straddles that move, cut by a power failure before LevelDB's background flush is on disk,
+ * comes back in part: its commit and later writes kept, its first writes lost. Strict
+ * durability cannot prevent it; test/e2e/power-cut.spec.ts makes it happen. What it can leave:
+ * case rows that count more (or fewer) events than are held, events without their case row,
+ * counters off, and a pull cursor past events that are not there.
+ *
+ * So, after an unclean end: every case row is compared with the events held for it (counted
+ * from the events' case index, not read); a case that disagrees is folded again from its
+ * events (the projection is derived data); the counters are counted again from the rows; and
+ * if anything disagreed, the pull cursor goes back to 0, so the next sync round pulls every
+ * event again and takes what is missing (held ids are skipped). Nothing recorded is deleted or
+ * rewritten. An event of this desk's own lost that way is beyond repair here (its outbox entry
+ * went with it); the hub reports the gap in its sequence if a later event reached it.
+ *
+ * The marker: a settings row written (strict) when the desk opens and removed when the page
+ * is hidden for good. Found at open, the last session did not end cleanly (or its removal did
+ * not finish: then the check finds nothing and changes nothing).
+ */
+import type { Status } from '../../../src-common/domain';
+import { COUNTER } from './counters';
+import type { CounterRow, RelayDb, StoredCase } from './db';
+import { CURSOR_KEY } from './pull-cursor';
+import { refoldCases, refusedIds } from './refold';
+
+export const SESSION_KEY = 'session:open';
+
+export interface CrashCheck {
+  /** the last session ended uncleanly, so the data was checked */
+  checked: boolean;
+  /** case rows folded again and written (their row disagreed with the events held) */
+  refolded: number;
+  /** counters corrected, with the value kept and the count of the rows */
+  counters: Array<{ key: string; kept: number; rows: number }>;
+  /** the pull cursor given up (null: left as it was) */
+  rewound: string | null;
+}
+
+/** Mark this session open; returns whether the last one had not ended cleanly. */
+export async function openSession(db: RelayDb, now: Date = new Date()): Promise<boolean> {
+  return db.transaction('rw', db.settings, async () => {
+    const last = await db.settings.get(SESSION_KEY);
+    await db.settings.put({ key: SESSION_KEY, value: now.toISOString() });
+    return last !== undefined;
+  });
+}
+
+/** The session ends cleanly (best effort: called as the page goes away). */
+export function closeSession(db: RelayDb): Promise<void> {
+  return db.settings.delete(SESSION_KEY);
+}
+
+/**
+ * Every case whose row disagrees with the events held for it, and cases held only as events;
+ * with every case row as read.
+ */
+async function disagreeing(db: RelayDb): Promise<{ ids: string[]; rows: StoredCase[] }> {
+  const [eventCaseIds, rows, refused] = await Promise.all([db.events.orderBy('caseId').keys() as Promise<string[]>, db.cases.toArray(), refusedIds(db)]);
+  const held = new Map<string, number>();
+  for (const caseId of eventCaseIds) held.set(caseId, (held.get(caseId) ?? 0) + 1);
+  if (refused.size > 0) {
+    for (const e of await db.events.bulkGet([...refused])) if (e) held.set(e.caseId, (held.get(e.caseId) ?? 1) - 1);
+  }
+  const ids: string[] = [];
+  const withRow = new Set<string>();
+  for (const row of rows) {
+    withRow.add(row.id);
+    if ((held.get(row.id) ?? 0) !== row.eventCount) ids.push(row.id);
+  }
+  // events without a row: a case whose row was lost (or whose creation has not arrived: then
+  // folding again finds nothing to show, and changes nothing)
+  for (const [caseId, n] of held) if (n > 0 && !withRow.has(caseId)) ids.push(caseId);
+  return { ids, rows };
+}
+
+/** The counters as the rows give them. */
+async function countedCounters(db: RelayDb, rows: Iterable<StoredCase>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>([
+    [COUNTER.total, 0],
+    [COUNTER.urgentOpen, 0],
+  ]);
+  for (const row of rows) {
+    counts.set(COUNTER.total, counts.get(COUNTER.total)! + 1);
+    const status = COUNTER.status(row.status as Status);
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+    if (row.urgency === 'urgent' && row.status !== 'closed') counts.set(COUNTER.urgentOpen, counts.get(COUNTER.urgentOpen)! + 1);
+  }
+  counts.set(COUNTER.outbox, await db.outbox.count());
+  counts.set(COUNTER.rejected, await db.rejected.count());
+  return counts;
+}
+
+/**
+ * After an unclean end (see above): check, fold again what disagrees, count the counters
+ * again, and rewind the pull cursor when anything disagreed. One transaction: a desk that loses
+ * power again meanwhile finds the marker still there and checks again.
+ */
+export async function checkAfterUncleanEnd(db: RelayDb): Promise<CrashCheck> {
+  return db.transaction('rw', [db.settings, db.events, db.cases, db.outbox, db.rejected, db.counters, db.hubAcks], async () => {
+    const { ids, rows } = await disagreeing(db);
+    // rows written again (a case held only as events of a handover sheet has none: unchanged)
+    const refolded = ids.length > 0 ? await refoldCases(db, ids) : 0;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    if (ids.length > 0) {
+      const now = await db.cases.bulkGet(ids);
+      ids.forEach((id, i) => (now[i] ? byId.set(id, now[i]) : byId.delete(id)));
+    }
+    const counted = await countedCounters(db, byId.values());
+    const kept = new Map((await db.counters.toArray()).map((row: CounterRow) => [row.key, row.n]));
+    const counters: CrashCheck['counters'] = [];
+    for (const key of new Set([...counted.keys(), ...[...kept.keys()].filter((k) => k.startsWith('cases:'))])) {
+      const rows = counted.get(key) ?? 0;
+      const was = kept.get(key) ?? 0;
+      if (was !== rows) counters.push({ key, kept: was, rows });
+    }
+    if (counters.length > 0) await db.counters.bulkPut(counters.map((c) => ({ key: c.key, n: c.rows })));
+    let rewound: string | null = null;
+    if (refolded > 0 || counters.length > 0) {
+      const cursor = (await db.settings.get(CURSOR_KEY))?.value;
+      if (typeof cursor === 'string' && cursor !== '0') {
+        await db.settings.put({ key: CURSOR_KEY, value: '0' });
+        rewound = cursor;
+      }
+    }
+    return { checked: true, refolded, counters, rewound };
+  });
+}
+
+/** At open: mark the session, and check when the last one did not end cleanly. */
+export async function checkAtOpen(db: RelayDb): Promise<CrashCheck> {
+  const unclean = await openSession(db);
+  if (!unclean) return { checked: false, refolded: 0, counters: [], rewound: null };
+  return checkAfterUncleanEnd(db);
+}
+

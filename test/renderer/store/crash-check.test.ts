@@ -1,0 +1,109 @@
+/**
+ * The check after an unclean end (store/crash-check.ts): the marker tells a clean end from an
+ * unclean one; after an unclean one, what a torn transaction left (case rows that disagree with
+ * the events held, rows lost, counters off, a cursor past lost events) is mended from the events
+ * held, and the cursor goes back so the lost events are pulled again. Nothing recorded changes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { foldCase, type RelayEvent } from '../../../src-common/domain';
+import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
+import { checkAfterUncleanEnd, checkAtOpen, closeSession, SESSION_KEY } from '../../../src-renderer/src/store/crash-check';
+import type { RelayDb } from '../../../src-renderer/src/store/db';
+import { CURSOR_KEY, readCursor } from '../../../src-renderer/src/store/pull-cursor';
+import { toCaseState } from '../../../src-renderer/src/store/projection';
+import { fullLifecycle, T0 } from '../../domain/fixtures';
+import { dump, expectCountersRight, freshDb } from './helpers';
+
+const opened: RelayDb[] = [];
+function db(): RelayDb {
+  const d = freshDb();
+  opened.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of opened.splice(0)) d.close();
+});
+
+/** Three cases pulled in one page, the cursor kept with them (as pull.ts does). */
+async function pulledDesk(d: RelayDb) {
+  const scripts = [fullLifecycle(T0), fullLifecycle(T0 + 86_400_000), fullLifecycle(T0 + 2 * 86_400_000)];
+  const all: RelayEvent[] = scripts.flatMap((s) => s.events);
+  await applyExternalEvents(
+    d,
+    all.map((event, i) => ({ event, hubSeq: i + 1 })),
+    undefined,
+    { settings: [{ key: CURSOR_KEY, value: String(all.length) }], hubNumbers: true },
+  );
+  return { scripts, all };
+}
+
+describe('the check after an unclean end', () => {
+  it('runs only when the last session did not end cleanly, and finds nothing to mend in a whole store', async () => {
+    const d = db();
+    await pulledDesk(d);
+    expect((await checkAtOpen(d)).checked).toBe(false);
+    expect(await d.settings.get(SESSION_KEY)).toBeDefined();
+    // the session ends cleanly: no check at the next open
+    await closeSession(d);
+    expect((await checkAtOpen(d)).checked).toBe(false);
+    // it does not (killed): the next open checks, and a whole store is left exactly as it was
+    const before = await dump(d);
+    const check = await checkAtOpen(d);
+    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null });
+    const after = await dump(d);
+    expect({ ...after, settings: after.settings.filter((s) => (s as { key: string }).key !== SESSION_KEY) }).toEqual({
+      ...before,
+      settings: before.settings.filter((s) => (s as { key: string }).key !== SESSION_KEY),
+    });
+  });
+
+  it('mends what a torn transaction left, from the events held, and pulls again from the start', async () => {
+    const d = db();
+    const { scripts, all } = await pulledDesk(d);
+    const [a, b, c] = scripts as [(typeof scripts)[0], (typeof scripts)[0], (typeof scripts)[0]];
+    // a power cut took back the first writes of the page's transaction and kept the rest: two
+    // of case A's events, case B's row, and the counters' decrement for nothing
+    const lostA = a.events.slice(3, 5).map((e) => e.id);
+    await d.events.bulkDelete(lostA);
+    await d.cases.delete(b.caseId);
+    const eventsBefore = (await d.events.toArray()).map((e) => e.id).sort();
+
+    const check = await checkAfterUncleanEnd(d);
+    expect(check.refolded).toBe(2);
+    expect(check.counters.map((x) => x.key)).toContain('cases:total');
+    expect(check.rewound).toBe(String(all.length));
+    expect(await readCursor(d)).toBe('0');
+    // nothing recorded was touched
+    expect((await d.events.toArray()).map((e) => e.id).sort()).toEqual(eventsBefore);
+    // A's row is the fold of what is held; B's row is back; C is as it was
+    const held = (await d.events.where('caseId').equals(a.caseId).toArray()) as RelayEvent[];
+    expect(toCaseState((await d.cases.get(a.caseId))!)).toEqual(foldCase(held));
+    expect((await d.cases.get(a.caseId))!.eventCount).toBe(a.events.length - 2);
+    expect(toCaseState((await d.cases.get(b.caseId))!)).toEqual(foldCase(b.events));
+    expect(toCaseState((await d.cases.get(c.caseId))!)).toEqual(foldCase(c.events));
+    await expectCountersRight(d, expect);
+
+    // the next pull from 0 brings back what was lost; every case whole again
+    await applyExternalEvents(d, all.map((event, i) => ({ event, hubSeq: i + 1 })), undefined, { hubNumbers: true });
+    for (const s of scripts) expect(toCaseState((await d.cases.get(s.caseId))!)).toEqual(foldCase(s.events));
+    // and a second check finds nothing
+    expect(await checkAfterUncleanEnd(d)).toMatchObject({ refolded: 0, counters: [], rewound: null });
+  });
+
+  it('counters kept off from their rows are counted again; events whose case has not arrived are no damage', async () => {
+    const d = db();
+    await pulledDesk(d);
+    await d.counters.put({ key: 'cases:total', n: 7 });
+    let check = await checkAfterUncleanEnd(d);
+    expect(check.counters).toEqual([{ key: 'cases:total', kept: 7, rows: 3 }]);
+    await expectCountersRight(d, expect);
+
+    // a case known only by later events (its creation not pulled yet): no row, nothing to mend
+    const d2 = db();
+    const orphan = fullLifecycle(T0 + 5 * 86_400_000);
+    await applyExternalEvents(d2, orphan.events.slice(1).map((event, i) => ({ event, hubSeq: i + 2 })), undefined, { settings: [{ key: CURSOR_KEY, value: '9' }], hubNumbers: true });
+    check = await checkAfterUncleanEnd(d2);
+    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null });
+    expect(await readCursor(d2)).toBe('9');
+  });
+});

@@ -278,7 +278,7 @@ async function main() {
     console.log(`measuring list pages (${opts.querySamples} samples each) ...`);
     const { pages: queries, memory } = await page.evaluate((o) => window.relayBench.query(o), { samples: opts.querySamples });
 
-    console.log('timing the check a desk makes at open after an unclean end (whole store, twice) ...');
+    console.log('timing the check a desk makes at open after an unclean end (the quick look, and the whole store; twice) ...');
     const crash = await page.evaluate(() => window.relayBench.crashCheck());
     await page.evaluate(() => window.relayBench.close());
     console.log(`measuring the list's first render (${opts.renderRuns} loads of index.html#/cases) ...\n`);
@@ -314,7 +314,10 @@ async function main() {
         : `in-memory search: ${memory.cases} cases, ${memory.terms} terms filled in ${ms(memory.loadMs)} at open (in the background)${heap}`,
     );
     const mended = crash.found ? crash.found.refolded + crash.found.counters.length + (crash.found.rewound ? 1 : 0) : 0;
-    console.log(`the check after an unclean end (every case row against its events, counters against the rows): ${crash.runs.map((t) => ms(t)).join(', ')}; found ${mended === 0 ? 'nothing to mend' : JSON.stringify(crash.found)}`);
+    console.log(
+      `open after an unclean end: the quick look at the latest ${'10,000'} events ${crash.quick.map((t) => ms(t)).join(', ')} (signs: ${crash.signs.length === 0 ? 'none' : crash.signs.join('; ')}); ` +
+        `the whole store's check, run only on a sign ${crash.full.map((t) => ms(t)).join(', ')} (found ${mended === 0 ? 'nothing to mend' : JSON.stringify(crash.found)})`,
+    );
     if (render.status !== 'ok') console.log(`first render: ${render.status}`);
     else {
       const n = render.navigation;

@@ -11,11 +11,12 @@
  * case rows that count more (or fewer) events than are held, events without their case row,
  * counters off, and a pull cursor past events that are not there.
  *
- * So, after an unclean end: every case row is compared with the events held for it (counted
- * from the events' case index, not read); a case that disagrees is folded again from its
- * events (the projection is derived data); the counters are counted again from the rows; and
- * if anything disagreed, the pull cursor goes back to 0, so the next sync round pulls every
- * event again and takes what is missing (held ids are skipped). Nothing recorded is deleted or
+ * So, after an unclean end, the latest writes are looked at for signs of a torn transaction
+ * (tornSigns: cheap). If there is one, the whole store is checked: every case row is compared
+ * with the events held for it (counted from the events' case index, not read); a case that
+ * disagrees is folded again from its events (the projection is derived data); the counters are
+ * counted again from the rows; and if anything disagreed, the pull cursor goes back to 0, so
+ * the next sync round pulls every event again and takes what is missing (held ids are skipped). Nothing recorded is deleted or
  * rewritten. An event of this desk's own lost that way is beyond repair here (its outbox entry
  * went with it); the hub reports the gap in its sequence if a later event reached it.
  *
@@ -27,6 +28,8 @@ import type { Status } from '../../../src-common/domain';
 import { COUNTER } from './counters';
 import type { CounterRow, RelayDb, StoredCase } from './db';
 import { CURSOR_KEY } from './pull-cursor';
+
+const LSEQ_KEY = 'local:lseq';
 import { refoldCases, refusedIds } from './refold';
 
 export const SESSION_KEY = 'session:open';
@@ -40,6 +43,8 @@ export interface CrashCheck {
   counters: Array<{ key: string; kept: number; rows: number }>;
   /** the pull cursor given up (null: left as it was) */
   rewound: string | null;
+  /** what the quick look at the latest writes found (tornSigns), when it was made */
+  signs?: string[];
 }
 
 /** Mark this session open; returns whether the last one had not ended cleanly. */
@@ -132,10 +137,70 @@ export async function checkAfterUncleanEnd(db: RelayDb): Promise<CrashCheck> {
   });
 }
 
-/** At open: mark the session, and check when the last one did not end cleanly. */
-export async function checkAtOpen(db: RelayDb): Promise<CrashCheck> {
-  const unclean = await openSession(db);
-  if (!unclean) return { checked: false, refolded: 0, counters: [], rewound: null };
-  return checkAfterUncleanEnd(db);
+/**
+ * How far back a torn transaction can lie, in events: LevelDB syncs a log file before it
+ * records the flush of the memtable that log fed, so only its last two logs (a few MB of
+ * writes, a few thousand events) can hold writes a power cut takes back.
+ */
+export const RECENT_EVENTS = 10_000;
+
+/**
+ * Quick signs of a torn transaction, looking only at the most recent writes: local numbers
+ * (lseq) missing among the latest events or out of step with the number kept; the latest
+ * events' cases counting other events than are held, or held without their row; the kept
+ * counts of cases and of the outbox against the rows. Empty: nothing torn.
+ */
+export async function tornSigns(db: RelayDb): Promise<string[]> {
+  return db.transaction('r', [db.settings, db.events, db.cases, db.outbox, db.rejected, db.counters], async () => {
+    const signs: string[] = [];
+    const [recent, kept, total, outbox, counters] = await Promise.all([
+      db.events.orderBy('lseq').reverse().limit(RECENT_EVENTS).toArray(),
+      db.settings.get(LSEQ_KEY),
+      db.cases.count(),
+      db.outbox.count(),
+      db.counters.bulkGet([COUNTER.total, COUNTER.outbox]),
+    ]);
+    const lseqs = recent.map((e) => e.lseq);
+    if (lseqs.length > 0 && typeof kept?.value === 'number' && kept.value !== lseqs[0]) signs.push(`local number kept ${kept.value}, latest held ${lseqs[0]}`);
+    for (let i = 1; i < lseqs.length; i++) {
+      if (lseqs[i - 1]! - lseqs[i]! !== 1) {
+        signs.push(`local numbers ${lseqs[i]! + 1}–${lseqs[i - 1]! - 1} missing`);
+        break;
+      }
+    }
+    if ((counters[0]?.n ?? 0) !== total) signs.push(`cases counted ${counters[0]?.n ?? 0}, rows ${total}`);
+    if ((counters[1]?.n ?? 0) !== outbox) signs.push(`outbox counted ${counters[1]?.n ?? 0}, rows ${outbox}`);
+    const caseIds = [...new Set(recent.map((e) => e.caseId))];
+    const [heldKeys, rows, refused] = await Promise.all([db.events.where('caseId').anyOf(caseIds).keys() as Promise<string[]>, db.cases.bulkGet(caseIds), refusedIds(db)]);
+    const held = new Map<string, number>();
+    for (const caseId of heldKeys) held.set(caseId, (held.get(caseId) ?? 0) + 1);
+    if (refused.size > 0) for (const e of await db.events.bulkGet([...refused])) if (e && held.has(e.caseId)) held.set(e.caseId, held.get(e.caseId)! - 1);
+    const created = new Set(recent.filter((e) => e.type === 'case.created').map((e) => e.caseId));
+    let off = 0;
+    caseIds.forEach((caseId, i) => {
+      const row = rows[i];
+      if (row ? row.eventCount !== held.get(caseId) : created.has(caseId) && !refused.has(recent.find((e) => e.caseId === caseId && e.type === 'case.created')!.id)) off++;
+    });
+    if (off > 0) signs.push(`${off} recent cases disagree with their events`);
+    return signs;
+  });
 }
 
+/** The key of this tab's session: kept across a reload of the page, gone with the browser. */
+const TAB_KEY = 'relay:tab-session';
+
+/**
+ * At open: mark the session; when the last one did not end cleanly, look for signs of a torn
+ * transaction and, if any, check the whole store. A reload of the same page (the tab's
+ * session storage still holds its key) is no unclean end: the browser that holds the store
+ * went on running.
+ */
+export async function checkAtOpen(db: RelayDb, tab: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.sessionStorage ?? null): Promise<CrashCheck> {
+  const reloaded = tab?.getItem(TAB_KEY) != null;
+  tab?.setItem(TAB_KEY, new Date().toISOString());
+  const unclean = await openSession(db);
+  if (!unclean || reloaded) return { checked: false, refolded: 0, counters: [], rewound: null, signs: [] };
+  const signs = await tornSigns(db);
+  if (signs.length === 0) return { checked: true, refolded: 0, counters: [], rewound: null, signs };
+  return { ...(await checkAfterUncleanEnd(db)), signs };
+}

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldCase, type RelayEvent } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
-import { checkAfterUncleanEnd, checkAtOpen, closeSession, SESSION_KEY } from '../../../src-renderer/src/store/crash-check';
+import { checkAfterUncleanEnd, checkAtOpen, closeSession, SESSION_KEY, tornSigns } from '../../../src-renderer/src/store/crash-check';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { CURSOR_KEY, readCursor } from '../../../src-renderer/src/store/pull-cursor';
 import { toCaseState } from '../../../src-renderer/src/store/projection';
@@ -49,12 +49,44 @@ describe('the check after an unclean end', () => {
     // it does not (killed): the next open checks, and a whole store is left exactly as it was
     const before = await dump(d);
     const check = await checkAtOpen(d);
-    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null });
+    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null, signs: [] });
     const after = await dump(d);
     expect({ ...after, settings: after.settings.filter((s) => (s as { key: string }).key !== SESSION_KEY) }).toEqual({
       ...before,
       settings: before.settings.filter((s) => (s as { key: string }).key !== SESSION_KEY),
     });
+  });
+
+  it('a reload of the same page is no unclean end: the browser holding the store went on running', async () => {
+    const d = db();
+    await pulledDesk(d);
+    const tab = new Map<string, string>();
+    const storage = { getItem: (k: string) => tab.get(k) ?? null, setItem: (k: string, v: string) => void tab.set(k, v) };
+    expect((await checkAtOpen(d, storage)).checked).toBe(false);
+    // reloaded without the marker removed (pagehide's write did not finish): not checked
+    expect((await checkAtOpen(d, storage)).checked).toBe(false);
+    // a new browser (a new tab session) after the same: checked
+    expect((await checkAtOpen(d, { getItem: () => null, setItem: () => undefined })).checked).toBe(true);
+  });
+
+  it('sees the signs of a torn transaction in the latest writes, and then checks the whole store', async () => {
+    const d = db();
+    const { scripts } = await pulledDesk(d);
+    expect(await tornSigns(d)).toEqual([]);
+    // events lost from the middle of the latest writes: a gap in the local numbers, a case short
+    await d.events.bulkDelete(scripts[1]!.events.slice(2, 4).map((e) => e.id));
+    const signs = await tornSigns(d);
+    expect(signs.some((x) => x.includes('missing'))).toBe(true);
+    expect(signs.some((x) => x.includes('recent cases disagree'))).toBe(true);
+    await checkAtOpen(d);
+    const check = await checkAtOpen(d);
+    expect(check).toMatchObject({ checked: true, refolded: 1, rewound: String(scripts.flatMap((x) => x.events).length) });
+    expect(check.signs!.length).toBeGreaterThan(0);
+    // a counter off alone is a sign too
+    const d2 = db();
+    await pulledDesk(d2);
+    await d2.counters.put({ key: 'cases:total', n: 2 });
+    expect(await tornSigns(d2)).toEqual(['cases counted 2, rows 3']);
   });
 
   it('mends what a torn transaction left, from the events held, and pulls again from the start', async () => {

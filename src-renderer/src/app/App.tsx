@@ -17,8 +17,16 @@ import { requestPersistentStorage } from './persistent-storage';
 
 /** What the operator is told after a check that mended something (null: nothing to say). */
 function crashCheckMessage(check: CrashCheck): string | null {
-  if (!check.checked || (check.refolded === 0 && check.counters.length === 0 && !check.rewound)) return null;
-  const parts = [check.refolded > 0 ? `重新整理了 ${check.refolded} 件工单` : '', check.counters.length > 0 ? '重新核对了统计数' : '', check.rewound ? '将从市级中心重新取回可能缺失的记录' : ''];
+  const hidden = check.hidden ?? 0;
+  const reindexed = check.reindexed ?? 0;
+  if (!check.checked || (check.refolded === 0 && hidden === 0 && reindexed === 0 && check.counters.length === 0 && !check.rewound)) return null;
+  const parts = [
+    reindexed > 0 ? `重建了 ${reindexed} 条记录的索引` : '',
+    check.refolded > 0 ? `重新整理了 ${check.refolded} 件工单` : '',
+    hidden > 0 ? `${hidden} 件工单的受理记录不全，暂不显示，待重新取回后恢复` : '',
+    check.counters.length > 0 ? '重新核对了统计数' : '',
+    check.rewound ? '将从市级中心重新取回可能缺失的记录' : '',
+  ];
   return `上次未正常关闭（断电或崩溃）：已检查本机数据，${parts.filter(Boolean).join('，')}。已保存的记录均未删改。`;
 }
 

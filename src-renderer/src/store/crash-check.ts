@@ -24,6 +24,7 @@
  * is hidden for good. Found at open, the last session did not end cleanly (or its removal did
  * not finish: then the check finds nothing and changes nothing).
  */
+import type { Table } from 'dexie';
 import type { Status } from '../../../src-common/domain';
 import { COUNTER } from './counters';
 import type { CounterRow, RelayDb, StoredCase } from './db';
@@ -39,6 +40,10 @@ export interface CrashCheck {
   checked: boolean;
   /** case rows folded again and written (their row disagreed with the events held) */
   refolded: number;
+  /** case rows taken down because their creation is not held (shown again once pulled again) */
+  hidden?: number;
+  /** records put again as they were, their index entries having been lost */
+  reindexed?: number;
   /** counters corrected, with the value kept and the count of the rows */
   counters: Array<{ key: string; kept: number; rows: number }>;
   /** the pull cursor given up (null: left as it was) */
@@ -108,33 +113,63 @@ async function countedCounters(db: RelayDb, rows: Iterable<StoredCase>): Promise
  */
 export async function checkAfterUncleanEnd(db: RelayDb): Promise<CrashCheck> {
   return db.transaction('rw', [db.settings, db.events, db.cases, db.outbox, db.rejected, db.counters, db.hubAcks], async () => {
+    // records whose index entries were lost (first: everything below reads through indexes)
+    const reindexed = (await reindexMissing(db.events, EVENT_INDEXES)) + (await reindexMissing(db.cases, CASE_ROW_INDEXES));
+    const keptBefore = new Map((await db.counters.toArray()).map((row: CounterRow) => [row.key, row.n]));
     const { ids, rows } = await disagreeing(db);
     // rows written again (a case held only as events of a handover sheet has none: unchanged)
     const refolded = ids.length > 0 ? await refoldCases(db, ids) : 0;
     const byId = new Map(rows.map((row) => [row.id, row]));
+    let hidden = 0;
     if (ids.length > 0) {
       const now = await db.cases.bulkGet(ids);
-      ids.forEach((id, i) => (now[i] ? byId.set(id, now[i]) : byId.delete(id)));
+      ids.forEach((id, i) => {
+        if (now[i]) byId.set(id, now[i]);
+        else if (byId.delete(id)) hidden++; // its creation is not held: shown again once pulled again
+      });
     }
     const counted = await countedCounters(db, byId.values());
-    const kept = new Map((await db.counters.toArray()).map((row: CounterRow) => [row.key, row.n]));
-    const counters: CrashCheck['counters'] = [];
-    for (const key of new Set([...counted.keys(), ...[...kept.keys()].filter((k) => k.startsWith('cases:'))])) {
-      const rows = counted.get(key) ?? 0;
-      const was = kept.get(key) ?? 0;
-      if (was !== rows) counters.push({ key, kept: was, rows });
-    }
-    if (counters.length > 0) await db.counters.bulkPut(counters.map((c) => ({ key: c.key, n: c.rows })));
+    const keptNow = new Map((await db.counters.toArray()).map((row: CounterRow) => [row.key, row.n]));
+    const keys = new Set([...counted.keys(), ...[...keptNow.keys(), ...keptBefore.keys()].filter((k) => k.startsWith('cases:'))]);
+    const fix = [...keys].filter((key) => (keptNow.get(key) ?? 0) !== (counted.get(key) ?? 0));
+    if (fix.length > 0) await db.counters.bulkPut(fix.map((key) => ({ key, n: counted.get(key) ?? 0 })));
+    // as stored before the check (the refold moved them meanwhile)
+    const counters = [...keys].filter((key) => (keptBefore.get(key) ?? 0) !== (counted.get(key) ?? 0)).map((key) => ({ key, kept: keptBefore.get(key) ?? 0, rows: counted.get(key) ?? 0 }));
     let rewound: string | null = null;
-    if (refolded > 0 || counters.length > 0) {
+    if (refolded > 0 || hidden > 0 || reindexed > 0 || counters.length > 0) {
       const cursor = (await db.settings.get(CURSOR_KEY))?.value;
       if (typeof cursor === 'string' && cursor !== '0') {
         await db.settings.put({ key: CURSOR_KEY, value: '0' });
         rewound = cursor;
       }
     }
-    return { checked: true, refolded, counters, rewound };
+    return { checked: true, refolded, hidden, reindexed, counters, rewound };
   });
+}
+
+/** The event indexes every event has a key in (hubSeq is absent until the hub numbers it). */
+const EVENT_INDEXES = ['caseId', '[stationId+seq]', 'lseq'];
+/** One index every case row has a key in: a row whose entries were lost is missing from it. */
+const CASE_ROW_INDEXES = ['updatedAt', '[status+updatedAt]'];
+
+/**
+ * Records held in a store but missing from one of its indexes (a torn transaction kept the
+ * record and lost its index entries: every query through that index misses it, and a pull
+ * again skips it, as held). Each is put again as it is, which writes its index entries anew;
+ * its content does not change. Returns how many.
+ */
+async function reindexMissing<T, K extends string>(table: Table<T, K>, indexes: readonly string[]): Promise<number> {
+  const all = (await table.toCollection().primaryKeys()) as K[];
+  const missing = new Set<K>();
+  for (const index of indexes) {
+    const indexed = new Set((await table.orderBy(index).primaryKeys()) as K[]);
+    if (indexed.size === all.length) continue;
+    for (const key of all) if (!indexed.has(key)) missing.add(key);
+  }
+  if (missing.size === 0) return 0;
+  const rows = (await table.bulkGet([...missing])).filter((row): row is NonNullable<typeof row> => row !== undefined);
+  await table.bulkPut(rows as T[]);
+  return rows.length;
 }
 
 /**
@@ -153,13 +188,16 @@ export const RECENT_EVENTS = 10_000;
 export async function tornSigns(db: RelayDb): Promise<string[]> {
   return db.transaction('r', [db.settings, db.events, db.cases, db.outbox, db.rejected, db.counters], async () => {
     const signs: string[] = [];
-    const [recent, kept, total, outbox, counters] = await Promise.all([
+    const [recent, kept, total, outbox, counters, events, eventsIndexed] = await Promise.all([
       db.events.orderBy('lseq').reverse().limit(RECENT_EVENTS).toArray(),
       db.settings.get(LSEQ_KEY),
       db.cases.count(),
       db.outbox.count(),
       db.counters.bulkGet([COUNTER.total, COUNTER.outbox]),
+      db.events.count(),
+      db.events.orderBy('lseq').count(),
     ]);
+    if (events !== eventsIndexed) signs.push(`events held ${events}, in the local-number index ${eventsIndexed}`);
     const lseqs = recent.map((e) => e.lseq);
     if (lseqs.length > 0 && typeof kept?.value === 'number' && kept.value !== lseqs[0]) signs.push(`local number kept ${kept.value}, latest held ${lseqs[0]}`);
     for (let i = 1; i < lseqs.length; i++) {

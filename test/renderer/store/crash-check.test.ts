@@ -102,7 +102,9 @@ describe('the check after an unclean end', () => {
 
     const check = await checkAfterUncleanEnd(d);
     expect(check.refolded).toBe(2);
-    expect(check.counters.map((x) => x.key)).toContain('cases:total');
+    // reported as stored before the check: A, short of two events, is no longer closed
+    expect(check.counters).toContainEqual({ key: 'cases:status:closed', kept: 3, rows: 2 });
+    expect(check.hidden).toBe(0);
     expect(check.rewound).toBe(String(all.length));
     expect(await readCursor(d)).toBe('0');
     // nothing recorded was touched
@@ -122,6 +124,18 @@ describe('the check after an unclean end', () => {
     expect(await checkAfterUncleanEnd(d)).toMatchObject({ refolded: 0, counters: [], rewound: null });
   });
 
+  it('an event held but missing from the local-number index is a sign', async () => {
+    const d = db();
+    const { scripts } = await pulledDesk(d);
+    // fake-indexeddb cannot lose an index entry of a record; a record whose indexed field is
+    // absent stands in for one (the store counts it, the index does not). Real torn records are
+    // put again by the whole check (reindexMissing), checked on torn Chromium profiles.
+    const stored = (await d.events.get(scripts[2]!.events[1]!.id))!;
+    const { lseq: _lseq, ...unindexed } = stored;
+    await d.events.put(unindexed as typeof stored);
+    expect(await tornSigns(d)).toContainEqual(`events held ${await d.events.count()}, in the local-number index ${(await d.events.count()) - 1}`);
+  });
+
   it('counters kept off from their rows are counted again; events whose case has not arrived are no damage', async () => {
     const d = db();
     await pulledDesk(d);
@@ -135,7 +149,7 @@ describe('the check after an unclean end', () => {
     const orphan = fullLifecycle(T0 + 5 * 86_400_000);
     await applyExternalEvents(d2, orphan.events.slice(1).map((event, i) => ({ event, hubSeq: i + 2 })), undefined, { settings: [{ key: CURSOR_KEY, value: '9' }], hubNumbers: true });
     check = await checkAfterUncleanEnd(d2);
-    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null });
+    expect(check).toEqual({ checked: true, refolded: 0, hidden: 0, reindexed: 0, counters: [], rewound: null });
     expect(await readCursor(d2)).toBe('9');
   });
 });

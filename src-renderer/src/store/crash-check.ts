@@ -180,24 +180,34 @@ async function reindexMissing<T, K extends string>(table: Table<T, K>, indexes: 
 export const RECENT_EVENTS = 10_000;
 
 /**
- * Quick signs of a torn transaction, looking only at the most recent writes: local numbers
- * (lseq) missing among the latest events or out of step with the number kept; the latest
- * events' cases counting other events than are held, or held without their row; the kept
- * counts of cases and of the outbox against the rows. Empty: nothing torn.
+ * Quick signs of a torn transaction, looking only at the most recent writes and at counts:
+ * local numbers (lseq) missing among the latest events or out of step with the number kept;
+ * the latest events' cases counting other events than are held, or held without their row; the
+ * kept counts of cases and of the outbox against the rows; events and case rows counted by
+ * their store against their indexes (a record whose index entries were lost). Empty: nothing
+ * torn.
  */
 export async function tornSigns(db: RelayDb): Promise<string[]> {
   return db.transaction('r', [db.settings, db.events, db.cases, db.outbox, db.rejected, db.counters], async () => {
     const signs: string[] = [];
-    const [recent, kept, total, outbox, counters, events, eventsIndexed] = await Promise.all([
+    const [recent, kept, total, outbox, counters, events, ...indexed] = await Promise.all([
       db.events.orderBy('lseq').reverse().limit(RECENT_EVENTS).toArray(),
       db.settings.get(LSEQ_KEY),
       db.cases.count(),
       db.outbox.count(),
       db.counters.bulkGet([COUNTER.total, COUNTER.outbox]),
       db.events.count(),
-      db.events.orderBy('lseq').count(),
+      ...EVENT_INDEXES.map((index) => db.events.orderBy(index).count()),
+      ...CASE_ROW_INDEXES.map((index) => db.cases.orderBy(index).count()),
     ]);
-    if (events !== eventsIndexed) signs.push(`events held ${events}, in the local-number index ${eventsIndexed}`);
+    // a record whose index entries a tear took: counted by its store, not by the index
+    EVENT_INDEXES.forEach((index, i) => {
+      if (indexed[i] !== events) signs.push(`events held ${events}, in the ${index} index ${indexed[i]}`);
+    });
+    CASE_ROW_INDEXES.forEach((index, i) => {
+      const n = indexed[EVENT_INDEXES.length + i];
+      if (n !== total) signs.push(`case rows ${total}, in the ${index} index ${n}`);
+    });
     const lseqs = recent.map((e) => e.lseq);
     if (lseqs.length > 0 && typeof kept?.value === 'number' && kept.value !== lseqs[0]) signs.push(`local number kept ${kept.value}, latest held ${lseqs[0]}`);
     for (let i = 1; i < lseqs.length; i++) {

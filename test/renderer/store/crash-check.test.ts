@@ -124,7 +124,7 @@ describe('the check after an unclean end', () => {
     expect(await checkAfterUncleanEnd(d)).toMatchObject({ refolded: 0, counters: [], rewound: null });
   });
 
-  it('an event held but missing from the local-number index is a sign', async () => {
+  it('an event held but missing from an index is a sign', async () => {
     const d = db();
     const { scripts } = await pulledDesk(d);
     // fake-indexeddb cannot lose an index entry of a record; a record whose indexed field is
@@ -133,7 +133,14 @@ describe('the check after an unclean end', () => {
     const stored = (await d.events.get(scripts[2]!.events[1]!.id))!;
     const { lseq: _lseq, ...unindexed } = stored;
     await d.events.put(unindexed as typeof stored);
-    expect(await tornSigns(d)).toContainEqual(`events held ${await d.events.count()}, in the local-number index ${(await d.events.count()) - 1}`);
+    expect(await tornSigns(d)).toContainEqual(`events held ${await d.events.count()}, in the lseq index ${(await d.events.count()) - 1}`);
+    // the same for a case row (its list indexes)
+    const d2 = db();
+    const { scripts: s2 } = await pulledDesk(d2);
+    const row = (await d2.cases.get(s2[0]!.caseId))!;
+    const { updatedAt: _updatedAt, ...unlisted } = row;
+    await d2.cases.put(unlisted as typeof row);
+    expect(await tornSigns(d2)).toEqual(['case rows 3, in the updatedAt index 2', 'case rows 3, in the [status+updatedAt] index 2']);
   });
 
   it('counters kept off from their rows are counted again; events whose case has not arrived are no damage', async () => {

@@ -67,7 +67,7 @@ export function App() {
         // before anything reads the store or syncs: a torn transaction of a power cut is mended first
         const check = await checkAtOpen(opened);
         window.addEventListener('pagehide', (e) => {
-          if (!e.persisted) void closeSession(opened);
+          if (!e.persisted) void closeSession(opened, check.session);
         });
         const st = await loadStation(opened);
         await loadRules(opened);

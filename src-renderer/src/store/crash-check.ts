@@ -20,8 +20,9 @@
  * rewritten. An event of this desk's own lost that way is beyond repair here (its outbox entry
  * went with it); the hub reports the gap in its sequence if a later event reached it.
  *
- * The marker: a settings row written (strict) when the desk opens and removed when the page
- * is hidden for good. Found at open, the last session did not end cleanly (or its removal did
+ * The marker: a settings row naming the page sessions open, this page's added (strict) when
+ * the desk opens and removed when the page is hidden for good. Another found at open whose page
+ * is not open any more (its Web Lock is free): a session did not end cleanly (or its removal did
  * not finish: then the check finds nothing and changes nothing).
  */
 import type { Table } from 'dexie';
@@ -52,18 +53,36 @@ export interface CrashCheck {
   signs?: string[];
 }
 
-/** Mark this session open; returns whether the last one had not ended cleanly. */
-export async function openSession(db: RelayDb, now: Date = new Date()): Promise<boolean> {
+/** The sessions marked open: page session id → when it opened (an older desk wrote one string). */
+function openSessions(value: unknown): Record<string, string> {
+  if (typeof value === 'string') return { earlier: value };
+  return value && typeof value === 'object' ? { ...(value as Record<string, string>) } : {};
+}
+
+/**
+ * Mark this page's session open; returns whether a session that is not open any more was left
+ * marked: one that did not end cleanly. `alive` names the other sessions known to be open still
+ * (other tabs of the browser edition, each holding its Web Lock): theirs stay marked; the rest
+ * are dropped, this check standing for them.
+ */
+export async function openSession(db: RelayDb, session: string, alive: ReadonlySet<string> = new Set(), now: Date = new Date()): Promise<boolean> {
   return db.transaction('rw', db.settings, async () => {
-    const last = await db.settings.get(SESSION_KEY);
-    await db.settings.put({ key: SESSION_KEY, value: now.toISOString() });
-    return last !== undefined;
+    const open = openSessions((await db.settings.get(SESSION_KEY))?.value);
+    const others = Object.keys(open).filter((id) => id !== session);
+    const kept = Object.fromEntries(others.filter((id) => alive.has(id)).map((id) => [id, open[id]!]));
+    await db.settings.put({ key: SESSION_KEY, value: { ...kept, [session]: now.toISOString() } });
+    return others.some((id) => !alive.has(id));
   });
 }
 
-/** The session ends cleanly (best effort: called as the page goes away). */
-export function closeSession(db: RelayDb): Promise<void> {
-  return db.settings.delete(SESSION_KEY);
+/** This page's session ends cleanly (best effort: called as the page goes away). */
+export async function closeSession(db: RelayDb, session: string): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const open = openSessions((await db.settings.get(SESSION_KEY))?.value);
+    delete open[session];
+    if (Object.keys(open).length === 0) await db.settings.delete(SESSION_KEY);
+    else await db.settings.put({ key: SESSION_KEY, value: open });
+  });
 }
 
 /**
@@ -234,21 +253,52 @@ export async function tornSigns(db: RelayDb): Promise<string[]> {
   });
 }
 
+const LOCK_PREFIX = 'relay-desk-session:';
+
+/**
+ * Hold this page's session lock for as long as the page lives (the browser lets it go when the
+ * page closes or dies), and name the other sessions whose locks are held: pages open still.
+ * Without Web Locks (tests in Node), none.
+ */
+async function holdSessionLock(session: string): Promise<Set<string>> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return new Set();
+  await new Promise<void>((granted) => {
+    void locks.request(`${LOCK_PREFIX}${session}`, () => {
+      granted();
+      return new Promise<never>(() => undefined);
+    });
+  });
+  const state = await locks.query();
+  return new Set(
+    (state.held ?? [])
+      .map((lock) => lock.name ?? '')
+      .filter((name) => name.startsWith(LOCK_PREFIX))
+      .map((name) => name.slice(LOCK_PREFIX.length))
+      .filter((id) => id !== session),
+  );
+}
+
 /** The key of this tab's session: kept across a reload of the page, gone with the browser. */
 const TAB_KEY = 'relay:tab-session';
 
 /**
- * At open: mark the session; when the last one did not end cleanly, look for signs of a torn
- * transaction and, if any, check the whole store. A reload of the same page (the tab's
- * session storage still holds its key) is no unclean end: the browser that holds the store
- * went on running.
+ * At open: mark the session; when another was left marked (a session that did not end
+ * cleanly), look for signs of a torn transaction and, if any, check the whole store. A reload
+ * of the same page (the tab's session storage still holds its id) is no unclean end: the
+ * browser that holds the store went on running. Returns the check and this page's session id
+ * (for closeSession).
  */
-export async function checkAtOpen(db: RelayDb, tab: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.sessionStorage ?? null): Promise<CrashCheck> {
-  const reloaded = tab?.getItem(TAB_KEY) != null;
-  tab?.setItem(TAB_KEY, new Date().toISOString());
-  const unclean = await openSession(db);
-  if (!unclean || reloaded) return { checked: false, refolded: 0, counters: [], rewound: null, signs: [] };
+export async function checkAtOpen(
+  db: RelayDb,
+  tab: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.sessionStorage ?? null,
+): Promise<CrashCheck & { session: string }> {
+  const held = tab?.getItem(TAB_KEY) ?? null;
+  const session = held ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  tab?.setItem(TAB_KEY, session);
+  const unclean = await openSession(db, session, await holdSessionLock(session));
+  if (!unclean || held !== null) return { checked: false, refolded: 0, counters: [], rewound: null, signs: [], session };
   const signs = await tornSigns(db);
-  if (signs.length === 0) return { checked: true, refolded: 0, counters: [], rewound: null, signs };
-  return { ...(await checkAfterUncleanEnd(db)), signs };
+  if (signs.length === 0) return { checked: true, refolded: 0, counters: [], rewound: null, signs, session };
+  return { ...(await checkAfterUncleanEnd(db)), signs, session };
 }

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldCase, type RelayEvent } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
-import { checkAfterUncleanEnd, checkAtOpen, closeSession, SESSION_KEY, tornSigns } from '../../../src-renderer/src/store/crash-check';
+import { checkAfterUncleanEnd, checkAtOpen, closeSession, openSession, SESSION_KEY, tornSigns } from '../../../src-renderer/src/store/crash-check';
 import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { CURSOR_KEY, readCursor } from '../../../src-renderer/src/store/pull-cursor';
 import { toCaseState } from '../../../src-renderer/src/store/projection';
@@ -41,15 +41,17 @@ describe('the check after an unclean end', () => {
   it('runs only when the last session did not end cleanly, and finds nothing to mend in a whole store', async () => {
     const d = db();
     await pulledDesk(d);
-    expect((await checkAtOpen(d)).checked).toBe(false);
+    const first = await checkAtOpen(d);
+    expect(first.checked).toBe(false);
     expect(await d.settings.get(SESSION_KEY)).toBeDefined();
     // the session ends cleanly: no check at the next open
-    await closeSession(d);
+    await closeSession(d, first.session);
+    expect(await d.settings.get(SESSION_KEY)).toBeUndefined();
     expect((await checkAtOpen(d)).checked).toBe(false);
     // it does not (killed): the next open checks, and a whole store is left exactly as it was
     const before = await dump(d);
     const check = await checkAtOpen(d);
-    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null, signs: [] });
+    expect(check).toEqual({ checked: true, refolded: 0, counters: [], rewound: null, signs: [], session: expect.any(String) });
     const after = await dump(d);
     expect({ ...after, settings: after.settings.filter((s) => (s as { key: string }).key !== SESSION_KEY) }).toEqual({
       ...before,
@@ -66,7 +68,16 @@ describe('the check after an unclean end', () => {
     // reloaded without the marker removed (pagehide's write did not finish): not checked
     expect((await checkAtOpen(d, storage)).checked).toBe(false);
     // a new browser (a new tab session) after the same: checked
-    expect((await checkAtOpen(d, { getItem: () => null, setItem: () => undefined })).checked).toBe(true);
+    const later = await checkAtOpen(d, { getItem: () => null, setItem: () => undefined });
+    expect(later.checked).toBe(true);
+
+    // two tabs: a second opens while the first is open (its lock held): no check, both marked;
+    // the second closes cleanly, and a power cut after it is still seen by the first's mark
+    await openSession(d, 'tab-b', new Set([later.session]));
+    expect(Object.keys((await d.settings.get(SESSION_KEY))!.value as object).sort()).toEqual([later.session, 'tab-b'].sort());
+    await closeSession(d, 'tab-b');
+    expect(Object.keys((await d.settings.get(SESSION_KEY))!.value as object)).toEqual([later.session]);
+    expect(await openSession(d, 'after-the-cut')).toBe(true);
   });
 
   it('sees the signs of a torn transaction in the latest writes, and then checks the whole store', async () => {

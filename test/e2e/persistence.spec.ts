@@ -50,3 +50,30 @@ test('a database that cannot open leads to the recovery screen, not a blank desk
   await expect(page.getByRole('button', { name: '导出能读取的数据' })).toBeVisible();
   await expect(page.getByRole('button', { name: '重置数据库' })).toBeDisabled();
 });
+
+test('a second tab of the desk, and a reload, are no unclean end: the store is not checked', async ({ page, context, setup }) => {
+  const looks: string[] = [];
+  const watch = (p: typeof page) =>
+    p.on('console', (m) => {
+      if (m.text().startsWith('unclean end')) looks.push(m.text());
+    });
+  watch(page);
+  await setup.open();
+  await setup.complete(STATION_110);
+  // a second tab while the first is open (its page holds its session lock)
+  const second = await context.newPage();
+  watch(second);
+  await second.goto('/index.html');
+  await expect(second.getByTestId('status-bar')).toBeVisible();
+  // the first reloaded
+  await page.reload();
+  await expect(page.getByTestId('status-bar')).toBeVisible();
+  expect(looks).toEqual([]);
+  // the second closed cleanly, then a new tab: the first's mark is alive, still no look
+  await second.close();
+  const third = await context.newPage();
+  watch(third);
+  await third.goto('/index.html');
+  await expect(third.getByTestId('status-bar')).toBeVisible();
+  expect(looks).toEqual([]);
+});

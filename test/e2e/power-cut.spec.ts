@@ -248,10 +248,15 @@ test('a desk catching up after an outage loses power mid-pull: no page skipped, 
     // itself (its hub token survived too): every case once, whole
     const desk = await context.newPage();
     const checks: string[] = [];
+    const looks: string[] = [];
     desk.on('console', (m) => {
       if (m.text().startsWith('crash check')) checks.push(m.text());
+      if (m.text().startsWith('unclean end')) looks.push(m.text());
     });
     await openAfterCut(desk, '/index.html', (p) => expect(p.getByTestId('status-bar')).toBeVisible(), testInfo);
+    // the mark of the session the cut ended survived it: the desk knew to look, torn or not
+    expect(looks.length, 'the desk saw the unclean end').toBeGreaterThan(0);
+    testInfo.annotations.push({ type: 'the look at open', description: looks.join(' | ') });
     if (torn) expect(checks.length, `the desk said it mended the store (seed ${seed})`).toBeGreaterThan(0);
     await expect
       .poll(async () => (await bench.evaluate(() => (window as unknown as BenchPage).relayBench.inspectPulled())).events, { timeout: 120_000 })

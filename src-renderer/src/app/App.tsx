@@ -75,6 +75,8 @@ export function App() {
         useDesk.getState().setDb(opened);
         useDesk.getState().setStation(st);
         setPhase({ name: 'ready' });
+        // for the log (and the tests): the last session ended uncleanly, and what the look found
+        if (check.checked) console.info(`unclean end: ${check.signs?.length ? check.signs.join('; ') : 'no sign of a torn transaction'}`);
         const mended = crashCheckMessage(check);
         if (mended) {
           console.warn(`crash check ${JSON.stringify(check)}`);

@@ -68,7 +68,7 @@ const TARGETS = {
 // ---- arguments --------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { cases: 100_000, samples: 200, pausedSamples: 60, querySamples: 50, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
+  const opts = { cases: 100_000, samples: 200, pausedSamples: 200, querySamples: 50, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
   const numeric = { '--cases': 'cases', '--samples': 'samples', '--paused-samples': 'pausedSamples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed', '--settle': 'settle', '--port': 'port' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);

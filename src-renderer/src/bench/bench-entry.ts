@@ -20,7 +20,7 @@ import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
 import { fillDemoData } from '../store/demo-fill';
 import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
 import { memorySearchOf, startMemorySearch, stopMemorySearch, type MemorySearchState } from '../store/memory-search-source';
-import { AUTO_CASE_NO, recordCommands } from '../store/record';
+import { AUTO_CASE_NO, predictionStats, recordCommands } from '../store/record';
 
 type Durability = 'strict' | 'relaxed';
 
@@ -446,6 +446,27 @@ const api = {
   },
 
   /**
+   * Record `count` intakes one after another, as a desk does (strict); for the test of two tabs
+   * saving at once (test/e2e/two-tabs.spec.ts). Hands back the cases' ids and numbers, and how the
+   * saves of this page went since it opened (predicted right, or done again: record.ts).
+   */
+  async saveIntakes(options: { count: number }) {
+    const db = appDb();
+    await db.open();
+    await db.settings.put({ key: 'station', value: BENCH_STATION });
+    loadDefaultCatalogue();
+    const caseIds: string[] = [];
+    const caseNos: string[] = [];
+    for (let i = 0; i < options.count; i++) {
+      const now = new Date();
+      const [created] = await recordCommands(db, { station: BENCH_STATION }, intakeCommands(benchDraft(now), BENCH_STATION, AUTO_CASE_NO, now));
+      caseIds.push(created!.caseId);
+      caseNos.push((created!.payload as { caseNo: string }).caseNo);
+    }
+    return { caseIds, caseNos, stats: { ...predictionStats } };
+  },
+
+  /**
    * What the app's database holds, checked whole: which of `caseIds` have no case row, case rows
    * whose events are not all there (or not all queued to be sent), events without their case, and
    * the kept counters against the rows they count.
@@ -481,6 +502,9 @@ const api = {
         partial,
         orphanEvents: events.filter((event) => !held.has(event.caseId)).map((event) => event.id),
         counterMismatches,
+        // the station's numbers: each given once, none skipped
+        lseqs: events.map((event) => event.lseq).sort((a, b) => a - b),
+        seqs: events.map((event) => event.seq).sort((a, b) => a - b),
       };
     } finally {
       closeAll();

@@ -60,3 +60,13 @@ export function putAll(tx: Transaction, puts: readonly TablePuts[], options: { c
   if (options.commit && typeof idb.commit === 'function') idb.commit();
   return done;
 }
+
+/**
+ * Ask IndexedDB to commit the transaction now (writes issued with putAll(..., { commit: false })
+ * and checked since): it no longer waits for the page to see their answers. After this the
+ * transaction can no longer be aborted by the page.
+ */
+export function commitNow(tx: Transaction): void {
+  const idb = tx.idbtrans;
+  if (typeof idb.commit === 'function') idb.commit();
+}

@@ -11,6 +11,7 @@
 import Dexie, { type Table } from 'dexie';
 import { awaitingKeyOf, type CaseState, type RelayEvent } from '../../../src-common/domain';
 import { caseWriteFeedOf, installCaseWriteFeed } from './case-write-feed';
+import { installSaveBasisWatch } from './save-basis';
 
 export type StoredEvent = RelayEvent & {
   /**
@@ -177,6 +178,7 @@ export class RelayDb extends Dexie {
     this.keyRange = options.IDBKeyRange ?? globalThis.IDBKeyRange;
     // every committed change to the case rows, for the in-memory search (memory-search-source.ts)
     installCaseWriteFeed(this, 'cases', `relay-desk:case-writes:${name}`);
+    installSaveBasisWatch(this);
     this.version(1).stores({
       events: 'id, caseId, [stationId+seq], lseq, hubSeq',
       cases: CASE_INDEXES_V1.join(', '),

@@ -29,6 +29,7 @@ import type { CounterRow, RelayDb, SettingRow, StoredEvent } from './db';
 import { toCaseState, toStoredCase } from './projection';
 import { CURSOR_KEY, cursorOf } from './pull-cursor';
 import { getAll, getMany, heldKeys } from './read-at-once';
+import { forgetBasis, rememberBasis, seenBasis } from './save-basis';
 import { commitNow, putAll, type TablePuts } from './write-and-commit';
 
 const SEQ_KEY = 'station:seq';
@@ -66,7 +67,7 @@ export interface RecordContext {
 
 const numberOf = (row: SettingRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
 
-/** What a recording is worked out from, as read in its transaction (or as predicted from lastSeen). */
+/** What a recording is worked out from, as read in its transaction (or as predicted: save-basis.ts). */
 interface Basis {
   /** SEQ_KEY, LSEQ_KEY and the day's case-number keys: the numbers they hold (0 where none) */
   settings: Map<string, number>;
@@ -90,15 +91,8 @@ interface Planned {
   counterWrites: CounterRow[];
 }
 
-/**
- * The last basis this window saw committed, per database: the next intake save predicts its own
- * from it and skips a round trip (see recordCommands). Never trusted: the save reads the same
- * rows in its transaction and commits only if they are as predicted.
- */
 /** How intake saves went since the page opened: predicted right (one round trip), or not (done again). For benchmarks and tests. */
 export const predictionStats = { predicted: 0, mispredicted: 0 };
-
-const lastSeen = new WeakMap<RelayDb, { settings: Map<string, number>; cursor: string; counters: Map<string, number> }>();
 
 /**
  * Record commands in one transaction. A recording needs what the store holds (the station's
@@ -121,7 +115,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
   const nested = Dexie.currentTransaction !== null;
   // the same clock readings and ids whichever way it is recorded
   const shape = shapeOf(ctx, commands);
-  if (!nested && commandsCreateTheirCases(commands) && lastSeen.has(db)) {
+  if (!nested && commandsCreateTheirCases(commands) && seenBasis(db) !== undefined) {
     const outcome = await recordPredicted(db, ctx, commands, shape);
     if (outcome !== MISPREDICTED) {
       predictionStats.predicted++;
@@ -147,7 +141,7 @@ async function recordPredicted(db: RelayDb, ctx: RecordContext, commands: readon
   let mispredicted = false;
   try {
     return await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async (tx) => {
-      const seen = lastSeen.get(db)!;
+      const seen = seenBasis(db)!;
       if (!shape.settingKeys.every((key) => seen.settings.has(key))) {
         // a new day's case numbers: not seen yet
         mispredicted = true;
@@ -186,7 +180,7 @@ async function recordPredicted(db: RelayDb, ctx: RecordContext, commands: readon
     });
   } catch (error) {
     if (mispredicted) {
-      lastSeen.delete(db);
+      forgetBasis(db);
       return MISPREDICTED;
     }
     throw error;
@@ -218,7 +212,7 @@ function remember(db: RelayDb, basis: Basis, planned: Planned): void {
   for (const { key, n } of planned.counterWrites) counters.set(key, n);
   const settings = new Map(basis.settings);
   for (const { key, value } of planned.settingWrites) settings.set(key, value as number);
-  lastSeen.set(db, { settings, cursor: basis.cursor, counters });
+  rememberBasis(db, { settings, cursor: basis.cursor, counters });
 }
 
 interface Shape {

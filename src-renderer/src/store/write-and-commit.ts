@@ -18,6 +18,7 @@
  */
 import type { Table, Transaction } from 'dexie';
 import { caseWriteFeedOf } from './case-write-feed';
+import { basisWritten } from './save-basis';
 import type { SearchableCase } from './memory-search';
 
 export interface TablePuts {
@@ -48,6 +49,8 @@ export function putAll(tx: Transaction, puts: readonly TablePuts[], options: { c
     const store = idb.objectStore(table.name);
     // the case rows reach the in-memory search when the transaction commits (case-write-feed.ts)
     if (table.name === 'cases') caseWriteFeedOf(table.db)?.written(idb, rows as readonly SearchableCase[], []);
+    // the counters and settings reach what the next intake save predicts (save-basis.ts)
+    basisWritten(table.db, idb, table.name, rows);
     for (const row of rows) {
       last = store.put(row);
       last.onerror = onError;

@@ -12,7 +12,8 @@ import type { RelayDb } from '../../../src-renderer/src/store/db';
 import { caseWriteFeedOf } from '../../../src-renderer/src/store/case-write-feed';
 import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
 import { AUTO_CASE_NO, recordCommands } from '../../../src-renderer/src/store/record';
-import { H12345, P110, stationOf } from '../../domain/fixtures';
+import { fullLifecycle, H12345, P110, stationOf } from '../../domain/fixtures';
+import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import { dump, expectCountersRight, freshDb, steppingClock } from './helpers';
 
 const desk110: Station = stationOf(P110, 'police110', '王强');
@@ -152,32 +153,81 @@ describe('recordCommands: an intake predicted from the last save', () => {
     expect(await lseqs(here)).toEqual(range(15));
   });
 
-  it('when a counter moved since (a pull), records on the counter as it is', async () => {
-    const d = db();
+  it('when another window moved a counter since, records on the counter as it is', async () => {
+    const factory = new IDBFactory();
+    const here = db('counters', factory);
+    const there = db('counters', factory);
     const clock = steppingClock();
     const watch = watchTransactions();
-    await intake(d, clock);
-    // what a pulled case does to the counters, written by another transaction
-    await d.counters.bulkPut([
+    await intake(here, clock);
+    // what a case pulled in the other tab does to the counters: not seen here
+    await there.counters.bulkPut([
       { key: 'cases:total', n: 41 },
       { key: 'cases:status:transferred', n: 41 },
     ]);
     watch.reset();
-    await intake(d, clock);
+    await intake(here, clock);
     expect(watch.aborted()).toBe(1);
-    expect((await d.counters.get('cases:total'))?.n).toBe(42);
-    expect((await d.counters.get('cases:status:transferred'))?.n).toBe(42);
-    expect((await d.counters.get('outbox'))?.n).toBe(6);
+    expect((await here.counters.get('cases:total'))?.n).toBe(42);
+    expect((await here.counters.get('cases:status:transferred'))?.n).toBe(42);
+    expect((await here.counters.get('outbox'))?.n).toBe(6);
   });
 
-  it('when the pull cursor moved since, gives the new events the cursor as it is', async () => {
+  it('when another window moved the pull cursor since, gives the new events the cursor as it is', async () => {
+    const factory = new IDBFactory();
+    const here = db('cursor', factory);
+    const there = db('cursor', factory);
+    const clock = steppingClock();
+    await intake(here, clock);
+    await there.settings.put({ key: CURSOR_KEY, value: '1234' });
+    await intake(here, clock);
+    const bases = (await here.outbox.toArray()).map((row) => row.basis);
+    expect(bases).toEqual(['0', '0', '0', '1234', '1234', '1234']);
+  });
+
+  it('learns what this window writes between saves (a pull page, a push settled, a number taken): the next save is predicted right', async () => {
     const d = db();
     const clock = steppingClock();
+    const watch = watchTransactions();
     await intake(d, clock);
-    await d.settings.put({ key: CURSOR_KEY, value: '1234' });
+    // a pull page: another station's case, its events numbered here, the cursor moved (putAll)
+    const script = fullLifecycle();
+    await applyExternalEvents(
+      d,
+      script.events.map((event, i) => ({ event, hubSeq: 100 + i })),
+      undefined,
+      { settings: [{ key: CURSOR_KEY, value: String(100 + script.events.length - 1) }] },
+    );
+    // a push settled: the outbox emptied and its counter put (through Dexie, as push.ts does)
+    await d.transaction('rw', [d.outbox, d.counters], async () => {
+      await d.outbox.clear();
+      await d.counters.put({ key: 'outbox', n: 0 });
+    });
+    // a number taken through Dexie (as a handover sheet takes its local number)
+    const lseq = (await d.settings.get('local:lseq'))!.value as number;
+    await d.settings.put({ key: 'local:lseq', value: lseq + 1 });
+    watch.reset();
     await intake(d, clock);
-    const bases = (await d.outbox.toArray()).map((row) => row.basis);
-    expect(bases).toEqual(['0', '0', '0', '1234', '1234', '1234']);
+    expect(watch.aborted()).toBe(0);
+    expect(watch.committed()).toBe(1);
+    await expectCountersRight(d, expect);
+    const mine = (await d.events.toArray()).filter((e) => e.stationId === desk110.stationId).map((e) => e.lseq);
+    expect(mine.slice(-3)).toEqual([lseq + 2, lseq + 3, lseq + 4]);
+    expect((await d.outbox.toArray()).map((row) => row.basis)).toEqual(Array(3).fill(String(100 + script.events.length - 1)));
+  });
+
+  it('forgets what it saw when this window deletes counters or settings: the next save reads first', async () => {
+    const d = db();
+    const clock = steppingClock();
+    const watch = watchTransactions();
+    await intake(d, clock);
+    await d.counters.delete('cases:urgentOpen');
+    watch.reset();
+    await intake(d, clock);
+    // read first: its writes waited for the reads, and nothing was aborted
+    expect(watch.aborted()).toBe(0);
+    expect(watch.putsBeforeReadsAnswered.every((early) => !early)).toBe(true);
+    await expectCountersRight(d, expect);
   });
 
   it('on a new day, numbers the case from that day’s counter', async () => {

@@ -4,7 +4,7 @@
  * The store benchmark (`npm run bench:store`): the local store in a real Chromium, on disk,
  * with a realistic station's worth of cases.
  *
- *   node scripts/bench-store.mjs [--cases 100000] [--samples 200] [--query-samples 50]
+ *   node scripts/bench-store.mjs [--cases 100000] [--samples 200] [--paused-samples 200] [--query-samples 200]
  *                                [--render-runs 5] [--seed 1] [--settle 5] [--build] [--headed]
  *                                [--profile DIR] [--port N]
  *
@@ -43,6 +43,13 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
+/** Wait for the disk to settle (LevelDB's compaction of what was just written), saying so. */
+async function settle(seconds) {
+  if (seconds <= 0) return;
+  console.log(`letting the disk settle for ${seconds} s ...`);
+  await sleep(seconds * 1000);
+}
+
 const ROOT = resolve(import.meta.dirname, '..');
 /** BENCH_STORE_DIST: serve (and with --build, build into) another directory than dist-web */
 const DIST = resolve(process.env.BENCH_STORE_DIST || join(ROOT, 'dist-web'));
@@ -68,7 +75,7 @@ const TARGETS = {
 // ---- arguments --------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { cases: 100_000, samples: 200, pausedSamples: 200, querySamples: 50, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
+  const opts = { cases: 100_000, samples: 200, pausedSamples: 200, querySamples: 200, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
   const numeric = { '--cases': 'cases', '--samples': 'samples', '--paused-samples': 'pausedSamples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed', '--settle': 'settle', '--port': 'port' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -262,19 +269,20 @@ async function main() {
     // measure as a desk does: a freshly loaded page on a database that is already there
     await page.evaluate(() => window.relayBench.close());
     await page.goto('about:blank');
-    if (opts.settle > 0) {
-      console.log(`letting the disk settle for ${opts.settle} s ...`);
-      await sleep(opts.settle * 1000);
-    }
+    await settle(opts.settle);
     await page.goto(`${base}/bench.html`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
 
     console.log(`measuring intake saves back to back (${opts.samples} samples each: strict, then relaxed, each with a raw transaction of the same durability between saves) ...`);
     const save = await page.evaluate((o) => window.relayBench.save(o), { samples: opts.samples });
 
+    // each phase starts on a settled disk: the compaction the previous phase's writes set off is
+    // not counted in the next one's figures
+    await settle(opts.settle);
     console.log(`measuring intake saves after a pause (${opts.pausedSamples} samples: real strict, raw strict, 250 ms apart) ...`);
     const paused = await page.evaluate((o) => window.relayBench.savePaused(o), { samples: opts.pausedSamples });
 
+    await settle(opts.settle);
     console.log(`measuring list pages (${opts.querySamples} samples each) ...`);
     const { pages: queries, memory } = await page.evaluate((o) => window.relayBench.query(o), { samples: opts.querySamples });
 

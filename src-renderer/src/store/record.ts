@@ -115,7 +115,7 @@ export async function recordCommands(db: RelayDb, ctx: RecordContext, commands: 
   const nested = Dexie.currentTransaction !== null;
   // the same clock readings and ids whichever way it is recorded
   const shape = shapeOf(ctx, commands);
-  if (!nested && commandsCreateTheirCases(commands) && seenBasis(db) !== undefined) {
+  if (!nested && commandsCreateTheirCases(commands) && predictable(db, shape)) {
     const outcome = await recordPredicted(db, ctx, commands, shape);
     if (outcome !== MISPREDICTED) {
       predictionStats.predicted++;
@@ -141,14 +141,16 @@ async function recordPredicted(db: RelayDb, ctx: RecordContext, commands: readon
   let mispredicted = false;
   try {
     return await db.transaction('rw', [db.events, db.cases, db.outbox, db.settings, db.counters], async (tx) => {
-      const seen = seenBasis(db)!;
-      if (!shape.settingKeys.every((key) => seen.settings.has(key))) {
-        // a new day's case numbers: not seen yet
+      const seen = seenBasis(db);
+      // forgotten since (a delete in this window)
+      if (!seen || !predictable(db, shape)) {
         mispredicted = true;
         throw new Error('not predicted');
       }
       // issued first: IndexedDB answers them before any of the writes below
       const reading = readBasis(tx, db, shape);
+      // awaited below, unless a write is refused as it is issued: then the abort rejects it unheard
+      reading.catch(() => undefined);
       const predicted: Basis = {
         settings: new Map(shape.settingKeys.map((key) => [key, seen.settings.get(key)!])),
         cursor: seen.cursor,
@@ -185,6 +187,12 @@ async function recordPredicted(db: RelayDb, ctx: RecordContext, commands: readon
     }
     throw error;
   }
+}
+
+/** Whether this window has seen every number the recording reads (not a new day's case numbers, say). */
+function predictable(db: RelayDb, shape: Shape): boolean {
+  const seen = seenBasis(db);
+  return seen !== undefined && shape.settingKeys.every((key) => seen.settings.has(key));
 }
 
 /** Every case the commands touch is one they create first (an intake): none is held yet. */

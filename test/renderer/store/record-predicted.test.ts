@@ -233,9 +233,15 @@ describe('recordCommands: an intake predicted from the last save', () => {
   it('on a new day, numbers the case from that day’s counter', async () => {
     const d = db();
     const clock = steppingClock('2026-03-02T15:59:50.000Z');
+    const watch = watchTransactions();
     await intake(d, clock);
     // Beijing midnight passes between the two saves
+    watch.reset();
     await intake(d, steppingClock('2026-03-02T16:00:10.000Z'));
+    // the new day's counter was never seen: read first, no transaction wasted
+    expect(watch.aborted()).toBe(0);
+    expect(watch.committed()).toBe(1);
+    expect(watch.putsBeforeReadsAnswered.every((early) => !early)).toBe(true);
     const nos = await caseNos(d);
     expect(nos).toHaveLength(2);
     expect(nos[0]).toMatch(/^20260302-.*0001$/);

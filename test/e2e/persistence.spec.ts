@@ -51,7 +51,7 @@ test('a database that cannot open leads to the recovery screen, not a blank desk
   await expect(page.getByRole('button', { name: '重置数据库' })).toBeDisabled();
 });
 
-test('a second tab of the desk, and a reload, are no unclean end: the store is not checked', async ({ page, context, setup }) => {
+test('a second tab of the desk, a reload, and a tab gone before its mark was removed are no unclean end: the store is not checked', async ({ page, context, setup }) => {
   const looks: string[] = [];
   const watch = (p: typeof page) =>
     p.on('console', (m) => {
@@ -75,5 +75,38 @@ test('a second tab of the desk, and a reload, are no unclean end: the store is n
   watch(third);
   await third.goto('/index.html');
   await expect(third.getByTestId('status-bar')).toBeVisible();
+  expect(looks).toEqual([]);
+  // a fourth tab goes away before its pagehide could remove its mark (closed mid-write, as a
+  // tab can be): the first tab, open since before it, shows the browser ran on: still no look
+  const fourth = await context.newPage();
+  await fourth.addInitScript(() => {
+    window.addEventListener('pagehide', (e) => e.stopImmediatePropagation(), { capture: true });
+  });
+  watch(fourth);
+  await fourth.goto('/index.html');
+  await expect(fourth.getByTestId('status-bar')).toBeVisible();
+  const marked = () =>
+    third.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('relay-desk');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('settings').objectStore('settings').get('session:open');
+            get.onsuccess = () => {
+              open.result.close();
+              resolve(Object.keys((get.result as { value?: object } | undefined)?.value ?? {}));
+            };
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+  const withFourth = await marked();
+  await fourth.close();
+  expect(await marked(), 'the fourth tab’s mark was removed: the test did not make its close unclean').toEqual(withFourth);
+  const fifth = await context.newPage();
+  watch(fifth);
+  await fifth.goto('/index.html');
+  await expect(fifth.getByTestId('status-bar')).toBeVisible();
   expect(looks).toEqual([]);
 });

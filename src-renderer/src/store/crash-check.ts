@@ -64,14 +64,23 @@ function openSessions(value: unknown): Record<string, string> {
  * marked: one that did not end cleanly. `alive` names the other sessions known to be open still
  * (other tabs of the browser edition, each holding its Web Lock): theirs stay marked; the rest
  * are dropped, this check standing for them.
+ *
+ * A session left marked is no unclean end when one alive now was marked open at or before it:
+ * the browser that holds the store (and the Web Locks) has run without a break since then, so
+ * that page went away alone (a tab closed before its pagehide's write finished) and nothing of
+ * the store can be torn. A session marked open again (a reload of the same tab) keeps the time
+ * it was first marked.
  */
 export async function openSession(db: RelayDb, session: string, alive: ReadonlySet<string> = new Set(), now: Date = new Date()): Promise<boolean> {
   return db.transaction('rw', db.settings, async () => {
     const open = openSessions((await db.settings.get(SESSION_KEY))?.value);
     const others = Object.keys(open).filter((id) => id !== session);
-    const kept = Object.fromEntries(others.filter((id) => alive.has(id)).map((id) => [id, open[id]!]));
-    await db.settings.put({ key: SESSION_KEY, value: { ...kept, [session]: now.toISOString() } });
-    return others.some((id) => !alive.has(id));
+    const living = others.filter((id) => alive.has(id));
+    const kept = Object.fromEntries(living.map((id) => [id, open[id]!]));
+    const since = open[session] !== undefined && Number.isFinite(Date.parse(open[session])) ? open[session] : now.toISOString();
+    await db.settings.put({ key: SESSION_KEY, value: { ...kept, [session]: since } });
+    const earliestAlive = Math.min(...living.map((id) => Date.parse(open[id]!)).filter(Number.isFinite));
+    return others.some((id) => !alive.has(id) && !(Date.parse(open[id]!) >= earliestAlive));
   });
 }
 

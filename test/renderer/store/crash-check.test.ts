@@ -80,6 +80,32 @@ describe('the check after an unclean end', () => {
     expect(await openSession(d, 'after-the-cut')).toBe(true);
   });
 
+  it('a tab gone before its mark was removed, while a tab opened before it lives on, is no unclean end; alive only after it, it is', async () => {
+    const d = db();
+    const at = (iso: string) => new Date(`2026-03-02T${iso}:00.000Z`);
+    expect(await openSession(d, 'first', new Set(), at('08:00'))).toBe(false);
+    expect(await openSession(d, 'second', new Set(['first']), at('08:05'))).toBe(false);
+    // the first reloads: its mark keeps when it first opened
+    expect(await openSession(d, 'first', new Set(['second']), at('08:10'))).toBe(false);
+    expect(((await d.settings.get(SESSION_KEY))!.value as Record<string, string>).first).toBe(at('08:00').toISOString());
+    // the second closes, its pagehide's write unfinished (its mark stays, its lock is gone): the
+    // first, open since before it, shows the browser ran on throughout
+    expect(await openSession(d, 'third', new Set(['first']), at('08:20'))).toBe(false);
+    expect(Object.keys((await d.settings.get(SESSION_KEY))!.value as object).sort()).toEqual(['first', 'third']);
+
+    // after a restart: the browser died with 'old' marked; a tab of the new browser is alive, but
+    // it opened after 'old' was marked, so it proves nothing: unclean
+    const e = db();
+    await openSession(e, 'old', new Set(), at('09:00'));
+    await openSession(e, 'new', new Set(), at('09:00'));
+    // (the first tab of the new browser would have checked; here its check is left out)
+    await e.settings.put({ key: SESSION_KEY, value: { old: at('09:00').toISOString(), new: at('09:30').toISOString() } });
+    expect(await openSession(e, 'newer', new Set(['new']), at('09:31'))).toBe(true);
+    // a mark whose time cannot be read proves nothing either
+    await e.settings.put({ key: SESSION_KEY, value: { odd: 'not a time', alive: at('08:00').toISOString() } });
+    expect(await openSession(e, 'another', new Set(['alive']), at('09:40'))).toBe(true);
+  });
+
   it('sees the signs of a torn transaction in the latest writes, and then checks the whole store', async () => {
     const d = db();
     const { scripts } = await pulledDesk(d);

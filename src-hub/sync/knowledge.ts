@@ -49,6 +49,12 @@ export interface LoggedEvent {
   event: RelayEvent;
 }
 
+/** A logged event as judging reads it: with its hub number (shared by every view; never changed). */
+interface KnownEvent {
+  hubSeq: number;
+  stamped: Readonly<RelayEvent & { hubSeq: number }>;
+}
+
 export interface KnowledgeInput {
   me: StationInfo;
   /** the held events of the cases the batch touches, any order */
@@ -68,7 +74,7 @@ export interface KnowledgeInput {
 }
 
 export class StationKnowledge {
-  private readonly byCase = new Map<string, LoggedEvent[]>();
+  private readonly byCase = new Map<string, KnownEvent[]>();
   private contiguous: number;
   private readonly above: Set<number>;
 
@@ -80,9 +86,11 @@ export class StationKnowledge {
   }
 
   private add(l: LoggedEvent): void {
+    // the event with its hub number, made once: every later event of the case is judged on it
+    const known: KnownEvent = { hubSeq: l.hubSeq, stamped: { ...l.event, hubSeq: l.hubSeq } };
     const list = this.byCase.get(l.event.caseId);
-    if (list) list.push(l);
-    else this.byCase.set(l.event.caseId, [l]);
+    if (list) list.push(known);
+    else this.byCase.set(l.event.caseId, [known]);
   }
 
   private advance(): void {
@@ -102,17 +110,17 @@ export class StationKnowledge {
   }
 
   /** What the station knew of the event's case: own earlier events and those delivered up to basis. */
-  knownEvents(event: RelayEvent, basis: Cursor): Array<RelayEvent & { hubSeq: number }> {
+  knownEvents(event: RelayEvent, basis: Cursor): Array<Readonly<RelayEvent & { hubSeq: number }>> {
     const me = this.input.me.stationId;
     const grant = this.input.grants.get(event.caseId);
-    const out: Array<RelayEvent & { hubSeq: number }> = [];
+    const out: Array<Readonly<RelayEvent & { hubSeq: number }>> = [];
     for (const l of this.byCase.get(event.caseId) ?? []) {
-      const e = l.event;
+      const e = l.stamped;
       let known: boolean;
       if (e.stationId === me) known = e.seq < event.seq;
       else if (grant === undefined) known = false;
       else known = compareCursor({ pos: Math.max(l.hubSeq, grant), hubSeq: l.hubSeq }, basis) <= 0;
-      if (known) out.push({ ...e, hubSeq: l.hubSeq });
+      if (known) out.push(e);
     }
     return out;
   }

@@ -238,6 +238,12 @@ describe('joinTexts (a text column sent as one text, split by string_to_array)',
   it('refuses a value the split would lose or cut in two', () => {
     expect(() => joinTexts(['a', ''])).toThrow(/empty or holds U\+001E/);
     expect(() => joinTexts(['a\u001eb'])).toThrow(/empty or holds U\+001E/);
+    // anywhere in a longer list, alone or at either end of a value, and an empty value first
+    expect(() => joinTexts(['a', 'b', 'c\u001ed', 'e'])).toThrow(/"c\\u001ed"/);
+    expect(() => joinTexts(['a', '\u001e'])).toThrow(/empty or holds U\+001E/);
+    expect(() => joinTexts(['\u001ea', 'b'])).toThrow(/empty or holds U\+001E/);
+    expect(() => joinTexts(['', 'b', 'c'])).toThrow(/empty or holds U\+001E/);
+    expect(() => joinTexts([''])).toThrow(/empty or holds U\+001E/);
   });
 });
 

@@ -385,6 +385,18 @@ function finish(row: Row): DepartmentFigures {
  * CategoryFigures, SupervisionReport) and in this module's header.
  * Throws RangeError when the period is empty or its times are not ISO instants.
  */
+/**
+ * How one deadline of an assignment counts in the period [from, to), judged at asOf: null when
+ * the deadline is not in the period, or the item was returned (by the deadline) without it
+ * being met; else met on time, met late, or missing (passed by asOf, not met).
+ */
+function deadlineOutcome(due: number, metAt: string | null, returnedAt: string | null, from: number, to: number, asOf: number): 'onTime' | 'late' | 'missing' | null {
+  if (due < from || due >= to) return null;
+  if (metAt !== null) return epochMs(metAt) <= due ? 'onTime' : 'late';
+  if (returnedAt !== null && epochMs(returnedAt) <= due) return null;
+  return due < asOf ? 'missing' : null;
+}
+
 export function buildSupervisionReport(input: SupervisionInput): SupervisionReport {
   const { catalogue, period } = input;
   const off = input.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
@@ -583,48 +595,24 @@ export function buildSupervisionReport(input: SupervisionInput): SupervisionRepo
 
     for (const a of assignments) {
       // acknowledgement, by the deadline's period
-      const ackDue = epochMs(a.ackDueBy);
-      if (ackDue >= from && ackDue < to) {
-        const outcome =
-          a.ackAt !== null
-            ? epochMs(a.ackAt) <= ackDue
-              ? 'onTime'
-              : 'late'
-            : a.returnedAt !== null && epochMs(a.returnedAt) <= ackDue
-              ? null
-              : ackDue < asOf
-                ? 'missing'
-                : null;
-        if (outcome) {
-          both(a.department, (d) => {
-            d.ackDue++;
-            if (outcome === 'onTime') d.ackOnTime++;
-            else if (outcome === 'late') d.ackLate++;
-            else d.ackMissing++;
-          });
-        }
+      const ack = deadlineOutcome(epochMs(a.ackDueBy), a.ackAt, a.returnedAt, from, to, asOf);
+      if (ack) {
+        both(a.department, (d) => {
+          d.ackDue++;
+          if (ack === 'onTime') d.ackOnTime++;
+          else if (ack === 'late') d.ackLate++;
+          else d.ackMissing++;
+        });
       }
       // feedback, by the (extended) deadline's period
-      const fbDue = epochMs(a.feedbackDueBy);
-      if (fbDue >= from && fbDue < to) {
-        const outcome =
-          a.feedbackAt !== null
-            ? epochMs(a.feedbackAt) <= fbDue
-              ? 'onTime'
-              : 'late'
-            : a.returnedAt !== null && epochMs(a.returnedAt) <= fbDue
-              ? null
-              : fbDue < asOf
-                ? 'missing'
-                : null;
-        if (outcome) {
-          both(a.department, (d) => {
-            d.feedbackDue++;
-            if (outcome === 'onTime') d.feedbackOnTime++;
-            else if (outcome === 'late') d.feedbackLate++;
-            else d.feedbackMissing++;
-          });
-        }
+      const feedback = deadlineOutcome(epochMs(a.feedbackDueBy), a.feedbackAt, a.returnedAt, from, to, asOf);
+      if (feedback) {
+        both(a.department, (d) => {
+          d.feedbackDue++;
+          if (feedback === 'onTime') d.feedbackOnTime++;
+          else if (feedback === 'late') d.feedbackLate++;
+          else d.feedbackMissing++;
+        });
       }
     }
 

@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { API_PREFIX } from '../../src-common/protocol/v1';
 import { calendarLoads, loadCalendarYear, type CalendarLoad, type LoadResult } from '../calendar/calendar-years';
 import { databaseConfigFromEnv, describeDatabase, openHubDatabase } from '../db/open-database';
 import { HubError } from '../errors';
+import { adminApi } from './admin-api';
 import type { CliIo } from './station-commands';
 
 export const CALENDAR_USAGE = `用法 / usage:
@@ -31,17 +31,7 @@ interface Backend {
 }
 
 function httpBackend(hubUrl: string, adminToken: string): Backend {
-  const base = new URL(`${API_PREFIX}/admin/calendar`, hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`).href;
-  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (!res.ok) throw new HubError(res.status, json?.error?.code ?? `http_${res.status}`, json?.error?.message ?? res.statusText);
-    return json as T;
-  };
+  const { url: base, call } = adminApi(hubUrl, adminToken, 'calendar');
   return {
     where: `hub ${hubUrl}`,
     load: (json, by) => call('POST', `${base}?by=${encodeURIComponent(by)}`, json),

@@ -6,9 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { ROLE_LABELS, ROLES } from '../../src-common/domain';
-import { API_PREFIX, type StationInfo } from '../../src-common/protocol/v1';
+import type { StationInfo } from '../../src-common/protocol/v1';
 import { databaseConfigFromEnv, describeDatabase, openHubDatabase } from '../db/open-database';
 import { HubError } from '../errors';
+import { adminApi } from './admin-api';
 import { addStation, listStations, revokeStation, rotateStationToken, type StationListing } from '../stations/registry';
 
 export const USAGE = `用法 / usage:
@@ -36,17 +37,7 @@ interface Backend {
 }
 
 function httpBackend(hubUrl: string, adminToken: string): Backend {
-  const base = new URL(`${API_PREFIX}/admin/stations`, hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`).href;
-  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (!res.ok) throw new HubError(res.status, json?.error?.code ?? `http_${res.status}`, json?.error?.message ?? res.statusText);
-    return json as T;
-  };
+  const { url: base, call } = adminApi(hubUrl, adminToken, 'stations');
   return {
     where: `hub ${hubUrl}`,
     add: (input) => call('POST', base, input),

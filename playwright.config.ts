@@ -4,8 +4,15 @@
  * test runs only where an Electron binary is installed, and says why it skips otherwise.
  */
 import { defineConfig } from '@playwright/test';
+import { SQLITE_BACKING_STORE_FEATURE } from './src-main/storage-backend';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * E2E_IDB_ENGINE=sqlite: every browser of the run keeps IndexedDB in Chromium's SQLite store,
+ * the engine a new desk of the desktop edition gets (src-main/storage-backend.ts); by default
+ * Debian's Chromium keeps it in LevelDB, as a desk made before that choice does.
+ */
+export const IDB_ENGINE: 'sqlite' | 'leveldb' = process.env.E2E_IDB_ENGINE === 'sqlite' ? 'sqlite' : 'leveldb';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -14,6 +21,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  ...(IDB_ENGINE === 'sqlite' ? [`--enable-features=${SQLITE_BACKING_STORE_FEATURE}`] : []),
 ];
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 4183);
 /** E2E_WEB_DIST: serve another build than vite.web.config.ts's outDir (e.g. a private one) */

@@ -4,9 +4,15 @@
  * The store benchmark (`npm run bench:store`): the local store in a real Chromium, on disk,
  * with a realistic station's worth of cases.
  *
- *   node scripts/bench-store.mjs [--cases 100000] [--samples 200] [--paused-samples 200] [--query-samples 200]
- *                                [--render-runs 5] [--seed 1] [--settle 5] [--build] [--headed]
- *                                [--profile DIR] [--port N]
+ *   tsx scripts/bench-store.mjs [--cases 100000] [--samples 200] [--paused-samples 200] [--query-samples 200]
+ *                               [--render-runs 5] [--seed 1] [--settle 5] [--engine sqlite|leveldb]
+ *                               [--build] [--headed] [--profile DIR] [--port N]
+ *
+ * --engine: the IndexedDB engine Chromium keeps the store in. sqlite (the default) is what a
+ * new desk of the desktop edition gets (src-main/storage-backend.ts), and what Chrome 149+
+ * gives a site without a store; leveldb is Chromium's default where no field trial says
+ * otherwise (Debian's Chromium, desks made before the desktop chose). A kept profile is run
+ * only with the engine of its stores: the other engine's switch would make Chromium delete them.
  *
  * --cases 5000 is a quick run for development. --profile DIR keeps the browser profile in
  * DIR (not deleted afterwards) and skips the fill when its database already holds at least
@@ -42,6 +48,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { findStores, SQLITE_BACKING_STORE_FEATURE } from '../src-main/storage-backend.ts';
 
 /** Wait for the disk to settle (LevelDB's compaction of what was just written), saying so. */
 async function settle(seconds) {
@@ -75,7 +82,7 @@ const TARGETS = {
 // ---- arguments --------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { cases: 100_000, samples: 200, pausedSamples: 200, querySamples: 200, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null };
+  const opts = { cases: 100_000, samples: 200, pausedSamples: 200, querySamples: 200, renderRuns: 5, seed: 1, settle: 5, build: false, headed: false, profile: null, port: null, engine: 'sqlite' };
   const numeric = { '--cases': 'cases', '--samples': 'samples', '--paused-samples': 'pausedSamples', '--query-samples': 'querySamples', '--render-runs': 'renderRuns', '--seed': 'seed', '--settle': 'settle', '--port': 'port' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -85,12 +92,15 @@ function parseArgs(argv) {
       opts[numeric[flag]] = value;
     } else if (flag === '--build') opts.build = true;
     else if (flag === '--headed') opts.headed = true;
-    else if (flag === '--profile') {
+    else if (flag === '--engine') {
+      opts.engine = inline ?? argv[++i];
+      if (opts.engine !== 'sqlite' && opts.engine !== 'leveldb') throw new Error('--engine is sqlite or leveldb');
+    } else if (flag === '--profile') {
       opts.profile = resolve(inline ?? argv[++i] ?? '');
       if (!argv[i]) throw new Error('--profile needs a directory');
     }
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node scripts/bench-store.mjs [--cases N] [--samples N] [--paused-samples N] [--query-samples N] [--render-runs N] [--seed N] [--settle S] [--build] [--headed] [--profile DIR] [--port N]');
+      console.log('usage: node scripts/bench-store.mjs [--cases N] [--samples N] [--paused-samples N] [--query-samples N] [--render-runs N] [--seed N] [--settle S] [--engine sqlite|leveldb] [--build] [--headed] [--profile DIR] [--port N]');
       process.exit(0);
     } else throw new Error(`unknown argument: ${argv[i]}`);
   }
@@ -227,14 +237,19 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
 
     let profile = opts.profile;
-    if (profile) mkdirSync(profile, { recursive: true });
-    else {
+    if (profile) {
+      mkdirSync(profile, { recursive: true });
+      // Chromium deletes a store of the other engine when it opens the origin (see storage-backend.ts)
+      const stores = findStores(join(profile, 'Default', 'IndexedDB'));
+      const other = opts.engine === 'sqlite' ? stores.leveldb : stores.sqlite;
+      if (other.length > 0) throw new Error(`the kept profile ${profile} holds ${opts.engine === 'sqlite' ? 'LevelDB' : 'SQLite'} stores (${other.map((s) => s.name).join(', ')}): run it with --engine ${opts.engine === 'sqlite' ? 'leveldb' : 'sqlite'} (the other engine's switch would make Chromium delete them)`);
+    } else {
       profile = mkdtempSync(join(tmpdir(), 'relay-bench-'));
       cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
     }
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+      args: [...CHROMIUM_ARGS, ...(opts.engine === 'sqlite' ? [`--enable-features=${SQLITE_BACKING_STORE_FEATURE}`] : []), '--js-flags=--expose-gc', '--enable-precise-memory-info'],
       headless: !opts.headed,
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
@@ -252,7 +267,7 @@ async function main() {
     const userAgent = await page.evaluate(() => window.relayBench.userAgent());
     console.log(`Relay Desk store benchmark: ${opts.cases} cases, ${opts.samples} save samples`);
     console.log(`browser: ${userAgent}`);
-    console.log(`profile: ${profile} (on disk${opts.profile ? ', kept' : ''})\n`);
+    console.log(`profile: ${profile} (on disk${opts.profile ? ', kept' : ''}); IndexedDB engine: ${opts.engine === 'sqlite' ? "SQLite (a new desk of the desktop edition; Chrome 149+ for new sites)" : "LevelDB (Chromium's default without field trials; desks made before the engine choice)"}\n`);
 
     const held = opts.profile ? await page.evaluate(() => window.relayBench.caseCount()) : 0;
     let fill;

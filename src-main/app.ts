@@ -15,6 +15,7 @@ import { createFileLog } from './log';
 import { bringToFront, createNotifier } from './notifier';
 import { printPage, printToPdf } from './printing';
 import { createSecureSettings } from './secure-settings';
+import { prepareStorageBackend, type PreparedBackend } from './storage-backend';
 import { installAppGuards } from './security';
 import { createMainWindow } from './window';
 
@@ -66,6 +67,25 @@ export function startApp(electron: ElectronApi, options: StartOptions): RunningA
 
   const userData = app.getPath('userData');
   const log = createFileLog(path.join(userData, 'logs', 'main.log'));
+  // which engine keeps the desk's IndexedDB store, decided by what is on disk before Chromium
+  // starts (storage-backend.ts); once ready, a switch would do nothing and no store may be moved
+  if (!app.isReady()) {
+    let storage: PreparedBackend;
+    try {
+      storage = prepareStorageBackend(userData);
+    } catch (e) {
+      log(`IndexedDB: cannot read the store folder, the desk does not open: ${String((e as Error)?.stack ?? e)}`);
+      electron.dialog.showErrorBox(
+        '接转办工作台 Relay Desk',
+        `本机数据目录无法读取，工作台不能打开（以免打开时损坏已保存的数据）。请联系管理员检查 ${path.join(userData, 'IndexedDB')} 的权限。\n` +
+          `The desk's data folder cannot be read, so the desk does not open. Log: ${log.file}`,
+      );
+      app.quit();
+      return { primary: false, ready: Promise.resolve(), getWindow: () => null };
+    }
+    for (const [name, value] of storage.switches) app.commandLine.appendSwitch(name, value);
+    log(`IndexedDB: ${storage.backend} (${storage.reason})${storage.setAsideDir ? `; set aside in ${storage.setAsideDir}: ${storage.setAside.join(', ')}` : ''}`);
+  }
   const origin = createAppOrigin({
     rendererFile: options.rendererFile,
     devServerUrl: options.devServerUrl,

@@ -15,7 +15,7 @@ import { buildUnflushedWrites, cutUnflushed, flushesByFile, journalEnv, seededRa
 import { spawnSync } from 'node:child_process';
 import { HubSettings } from './pages/hub';
 import { SetupPage } from './pages/desk';
-import { indexedDbDir, launchKillable, openAfterPowerCut } from './support/killable-chromium';
+import { indexedDbDir, isWriteAheadLog, launchKillable, openAfterPowerCut } from './support/killable-chromium';
 import { freePort, HubProcess } from './support/hub-process';
 
 type Inspection = {
@@ -100,11 +100,11 @@ async function saveThenCutPower(durability: 'strict' | 'relaxed', testInfo: Test
   const acknowledged = [...saved];
   // how often IndexedDB's write-ahead log was flushed: once a strict save, not for relaxed ones
   const idb = indexedDbDir(profile, baseURL);
-  const logFlushes = [...flushesByFile(journal)].filter(([path]) => path.startsWith(idb) && path.endsWith('.log')).reduce((n, [, count]) => n + count, 0);
+  const logFlushes = [...flushesByFile(journal)].filter(([path]) => path.startsWith(idb) && isWriteAheadLog(path)).reduce((n, [, count]) => n + count, 0);
   const seed = cutSeed();
   const cuts: Cut[] = cutUnflushed(journal, { torn, random: seededRandom(seed) });
   const undone = cuts.filter((c) => c.undone > 0);
-  const idbLog = undone.filter((c) => c.file.startsWith(idb) && c.file.endsWith('.log')).map((c) => `${c.undone}/${c.unflushed} (${c.sizeBefore}→${c.sizeAfter})`);
+  const idbLog = undone.filter((c) => c.file.startsWith(idb) && isWriteAheadLog(c.file)).map((c) => `${c.undone}/${c.unflushed} (${c.sizeBefore}→${c.sizeAfter})`);
   testInfo.annotations.push({
     type: 'power cut',
     description:
@@ -147,7 +147,7 @@ test('the control: with relaxed durability the same power cut loses saves that h
   const { acknowledged, cuts, context } = await saveThenCutPower('relaxed', testInfo, baseURL!, false);
   try {
     expect(
-      cuts.some((c) => c.file.includes('/IndexedDB/') && c.file.endsWith('.log') && c.undone > 0),
+      cuts.some((c) => c.file.includes('/IndexedDB/') && isWriteAheadLog(c.file) && c.undone > 0),
       'the cut took back unflushed writes of the write-ahead log',
     ).toBe(true);
     const page = context.pages()[0] ?? (await context.newPage());

@@ -1,7 +1,9 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ShellChannel } from '../../src-common/contract/shell';
 import { APP_ID, startApp } from '../../src-main/app';
+import { SQLITE_BACKING_STORE_FEATURE } from '../../src-main/storage-backend';
 import { WINDOW_TITLE } from '../../src-main/window';
 import { createFakeElectron } from './fake-electron';
 
@@ -68,6 +70,39 @@ describe('lifecycle', () => {
     expect(early.fake.app.switches.get('lang')).toBe('zh-CN');
     const late = await started('win32');
     expect(late.fake.app.commandLine.appendSwitch).not.toHaveBeenCalled();
+  });
+
+  it('before the app is ready, starts a new desk on the SQLite store and keeps a LevelDB desk on LevelDB (storage-backend.ts)', async () => {
+    const fresh = await started('win32', (f) => {
+      f.app.ready = false;
+    });
+    expect(fresh.fake.app.switches.get('enable-features')).toBe(SQLITE_BACKING_STORE_FEATURE);
+    const kept = await started('win32', (f) => {
+      f.app.ready = false;
+      mkdirSync(path.join(f.app.userData, 'IndexedDB', 'file__0.indexeddb.leveldb'), { recursive: true });
+      writeFileSync(path.join(f.app.userData, 'IndexedDB', 'file__0.indexeddb.leveldb', 'CURRENT'), 'MANIFEST-000001\n');
+    });
+    expect(kept.fake.app.switches.has('enable-features')).toBe(false);
+    expect(kept.fake.windows).toHaveLength(1);
+    // once ready, a switch does nothing and no store may be moved: nothing is looked at
+    const late = await started('win32', (f) => {
+      mkdirSync(path.join(f.app.userData, 'IndexedDB', 'file__0.indexeddb.leveldb'), { recursive: true });
+      mkdirSync(path.join(f.app.userData, 'IndexedDB', 'file__0'), { recursive: true });
+      writeFileSync(path.join(f.app.userData, 'IndexedDB', 'file__0', 'db'), 'x');
+    });
+    expect(readdirSync(path.join(late.fake.app.userData, 'IndexedDB')).sort()).toEqual(['file__0', 'file__0.indexeddb.leveldb']);
+  });
+
+  it('does not open the desk when its store folder cannot be read: says so, and quits', async () => {
+    const { fake, running } = await started('win32', (f) => {
+      f.app.ready = false;
+      writeFileSync(path.join(f.app.userData, 'IndexedDB'), 'not a folder');
+    });
+    expect(running.primary).toBe(false);
+    expect(fake.dialog.showErrorBox).toHaveBeenCalledWith('接转办工作台 Relay Desk', expect.stringContaining('数据目录无法读取'));
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.app.switches.has('enable-features')).toBe(false);
   });
 
   it('quits when the window closes, except on macOS', async () => {

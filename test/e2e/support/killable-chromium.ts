@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../../../playwright.config';
+import { CHROMIUM_ARGS, IDB_ENGINE } from '../../../playwright.config';
 import { pidsWith } from '../../support/power-cut';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,7 +70,14 @@ export async function launchKillable(options: { profile: string; env: Record<str
 export function indexedDbDir(profile: string, origin: string): string {
   const url = new URL(origin);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `${profile}/Default/IndexedDB/${url.protocol.replace(':', '')}_${url.hostname}_${port}.indexeddb.leveldb`;
+  const store = `${profile}/Default/IndexedDB/${url.protocol.replace(':', '')}_${url.hostname}_${port}`;
+  // Chromium's SQLite store is a folder named for the origin; its LevelDB store has a suffix
+  return IDB_ENGINE === 'sqlite' ? `${store}/` : `${store}.indexeddb.leveldb`;
+}
+
+/** Whether `file` is the write-ahead log of the run's IndexedDB engine (LevelDB's `.log`, SQLite's `-wal`). */
+export function isWriteAheadLog(file: string): boolean {
+  return IDB_ENGINE === 'sqlite' ? file.endsWith('-wal') : file.endsWith('.log');
 }
 
 /**

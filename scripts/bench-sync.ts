@@ -5,6 +5,11 @@
  *   tsx scripts/bench-sync.ts [--events 10000] [--ingest N] [--stations 20] [--batch 500]
  *                             [--pull-limits 500,2000|none] [--only pglite|postgres]
  *                             [--timeout 480] [--settle 2] [--build] [--headed] [--deliver-only]
+ *                             [--engine sqlite|leveldb]
+ *
+ * `--engine`: the desks' IndexedDB engine in Chromium, SQLite by default (a new desk of the
+ * desktop edition: src-main/storage-backend.ts), or LevelDB (Chromium's default without field
+ * trials).
  *
  * `--events 2000` is a quick run (the ingest then defaults to 20,000 events instead of 60,000).
  * The hub runs in this process (buildHubApp, on a fresh PGlite folder or a fresh PostgreSQL
@@ -73,6 +78,7 @@ import { openPglite } from '../src-hub/db/pglite-driver';
 import { openPostgres } from '../src-hub/db/pg-driver';
 import { buildHubApp } from '../src-hub/http/app';
 import { addStation } from '../src-hub/stations/registry';
+import { SQLITE_BACKING_STORE_FEATURE } from '../src-main/storage-backend';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** BENCH_SYNC_DIST: serve another build (e.g. an unminified one, for profiling) */
@@ -118,10 +124,12 @@ interface Options {
   headed: boolean;
   /** only 1. and 1b. (delivery after an outage): no pulls, no ingest */
   deliverOnly: boolean;
+  /** the desks' IndexedDB engine (see scripts/bench-store.mjs --engine) */
+  engine: 'sqlite' | 'leveldb';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { events: 10_000, ingest: 0, stations: 20, batch: 500, pullLimits: [500, 2000], only: null, timeout: 480, settle: 2, build: false, headed: false, deliverOnly: false };
+  const o: Options = { events: 10_000, ingest: 0, stations: 20, batch: 500, pullLimits: [500, 2000], only: null, timeout: 480, settle: 2, build: false, headed: false, deliverOnly: false, engine: 'sqlite' };
   const whole = (flag: string, v: string | undefined, min = 1): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number ≥ ${min}`);
@@ -146,8 +154,13 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === '--build') o.build = true;
     else if (flag === '--headed') o.headed = true;
     else if (flag === '--deliver-only') o.deliverOnly = true;
+    else if (flag === '--engine') {
+      const v = value();
+      if (v !== 'sqlite' && v !== 'leveldb') throw new Error('--engine takes sqlite or leveldb');
+      o.engine = v;
+    }
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: tsx scripts/bench-sync.ts [--events N] [--ingest N] [--stations N] [--batch N] [--pull-limits 500,2000|none] [--only pglite|postgres] [--timeout S] [--settle S] [--build] [--headed] [--deliver-only]');
+      console.log('usage: tsx scripts/bench-sync.ts [--events N] [--ingest N] [--stations N] [--batch N] [--pull-limits 500,2000|none] [--only pglite|postgres] [--timeout S] [--settle S] [--build] [--headed] [--deliver-only] [--engine sqlite|leveldb]');
       process.exit(0);
     } else throw new Error(`unknown argument: ${argv[i]}`);
   }
@@ -872,7 +885,7 @@ async function main(): Promise<void> {
       const profile = mkdtempSync(join(tmpdir(), 'relay-bench-sync-'));
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS, ...(opts.engine === 'sqlite' ? [`--enable-features=${SQLITE_BACKING_STORE_FEATURE}`] : [])],
         headless: !opts.headed,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
@@ -912,7 +925,7 @@ async function main(): Promise<void> {
         userAgent = await browser.page.evaluate(() => window.relaySyncBench.userAgent());
         console.log(`Relay Desk sync benchmark: ${int(opts.events)} queued events; ingest ${int(opts.ingest)} events from ${opts.stations} stations`);
         loadBefore = loadavg();
-        console.log(`browser: ${userAgent}; node ${process.version}; ${cpus().length} CPUs; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+        console.log(`browser: ${userAgent} (IndexedDB on ${opts.engine === 'sqlite' ? 'SQLite' : 'LevelDB'}); node ${process.version}; ${cpus().length} CPUs; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
         if (loadBefore[0]! > cpus().length * 0.5) console.log(`note: other work is running on this machine (load ${loadBefore[0]!.toFixed(2)} on ${cpus().length} CPUs): figures will be lower and noisier`);
       }
       results.push(await runDatabase(kind, browser.page, opts, ingest, (fn) => cleanups.push(fn)));

@@ -594,24 +594,16 @@ export function buildSupervisionReport(input: SupervisionInput): SupervisionRepo
     }
 
     for (const a of assignments) {
-      // acknowledgement, by the deadline's period
-      const ack = deadlineOutcome(epochMs(a.ackDueBy), a.ackAt, a.returnedAt, from, to, asOf);
-      if (ack) {
+      // acknowledgement by its deadline's period; feedback by its (extended) deadline's period
+      const deadlines = [
+        ['ack', deadlineOutcome(epochMs(a.ackDueBy), a.ackAt, a.returnedAt, from, to, asOf)],
+        ['feedback', deadlineOutcome(epochMs(a.feedbackDueBy), a.feedbackAt, a.returnedAt, from, to, asOf)],
+      ] as const;
+      for (const [kind, outcome] of deadlines) {
+        if (!outcome) continue;
         both(a.department, (d) => {
-          d.ackDue++;
-          if (ack === 'onTime') d.ackOnTime++;
-          else if (ack === 'late') d.ackLate++;
-          else d.ackMissing++;
-        });
-      }
-      // feedback, by the (extended) deadline's period
-      const feedback = deadlineOutcome(epochMs(a.feedbackDueBy), a.feedbackAt, a.returnedAt, from, to, asOf);
-      if (feedback) {
-        both(a.department, (d) => {
-          d.feedbackDue++;
-          if (feedback === 'onTime') d.feedbackOnTime++;
-          else if (feedback === 'late') d.feedbackLate++;
-          else d.feedbackMissing++;
+          d[`${kind}Due`]++;
+          d[`${kind}${outcome === 'onTime' ? 'OnTime' : outcome === 'late' ? 'Late' : 'Missing'}`]++;
         });
       }
     }

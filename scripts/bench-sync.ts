@@ -408,7 +408,7 @@ const RAW_COLUMNS = ['hub_seq', 'event_id', 'case_id', 'station_id', 'seq', 'typ
 async function rawTable(db: Database, name: string): Promise<void> {
   await db.exec(`DROP TABLE IF EXISTS ${name};
     CREATE TABLE ${name} (
-      hub_seq bigint PRIMARY KEY, event_id text NOT NULL UNIQUE, case_id text NOT NULL, station_id text NOT NULL,
+      hub_seq bigint PRIMARY KEY, event_id text COLLATE "C" NOT NULL UNIQUE, case_id text COLLATE "C" NOT NULL, station_id text COLLATE "C" NOT NULL,
       seq bigint NOT NULL, type text NOT NULL, at text NOT NULL, content text NOT NULL,
       received_at timestamptz NOT NULL DEFAULT now(), UNIQUE (station_id, seq));
     CREATE INDEX ${name}_case ON ${name} (case_id, hub_seq);`);

@@ -141,6 +141,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calendar_years_year ON calendar_years (year, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'event, case and station ids compared as bytes',
+    sql: `
+      -- Ids are opaque ASCII codes (ULIDs, station codes: src-common/domain), only ever
+      -- compared for equality and kept in b-tree keys. Under the database's collation every
+      -- comparison of two ids went through the C library's locale collation (strcoll, after
+      -- copying both); "C" compares their bytes. A push and a pull compare ids thousands of
+      -- times (the log's unique event ids, the cases and grants of a batch): measured on
+      -- PostgreSQL with a C.UTF-8 database, the server's CPU an ingested event fell ~10 %;
+      -- with en_US.UTF-8, the usual default, collation costs more. Nothing stored changes:
+      -- the columns keep type text and every value; only their indexes are built again (the
+      -- order of ASCII ids is the same under both). Unique keys stay as they were: "C" is
+      -- deterministic, as the default collations are.
+      ALTER TABLE events
+        ALTER COLUMN event_id TYPE text COLLATE "C",
+        ALTER COLUMN case_id TYPE text COLLATE "C",
+        ALTER COLUMN station_id TYPE text COLLATE "C";
+      ALTER TABLE cases
+        ALTER COLUMN case_id TYPE text COLLATE "C";
+      ALTER TABLE handover_targets
+        ALTER COLUMN case_id TYPE text COLLATE "C",
+        ALTER COLUMN station_id TYPE text COLLATE "C";
+      ALTER TABLE case_audience
+        ALTER COLUMN station_id TYPE text COLLATE "C",
+        ALTER COLUMN case_id TYPE text COLLATE "C";
+      ALTER TABLE station_progress
+        ALTER COLUMN station_id TYPE text COLLATE "C";
+      ALTER TABLE station_pull
+        ALTER COLUMN station_id TYPE text COLLATE "C";
+      ALTER TABLE refused_events
+        ALTER COLUMN station_id TYPE text COLLATE "C",
+        ALTER COLUMN event_id TYPE text COLLATE "C";
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

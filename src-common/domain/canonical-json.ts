@@ -4,7 +4,7 @@
  * the same event exactly when their canonical JSON is the same; the station (on import and
  * pull) and the hub (on push) compare events this way.
  *
- * Written as one pass that appends to a string (the hub computes it for every pushed event).
+ * The hub computes it for every pushed event, so it is written for speed.
  */
 /**
  * `"key":` for keys met before: an event's keys are few and the same in every event (the
@@ -23,7 +23,76 @@ function quotedKey(k: string): string {
   return q;
 }
 
+/** sortedCopy's answer where JSON.stringify of a copy would not give the canonical text */
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * A copy of a value made of plain objects and arrays only (an object's own enumerable keys, in
+ * sorted order, bookkeeping and undefined members left out: a Date or a Map becomes `{}`, as
+ * in the definition, and no toJSON is called), or NOT_PLAIN for anything JSON.stringify of the
+ * copy would write differently: array elements with no JSON text, functions, symbols and
+ * bigints, a key `__proto__` (assigning it would set the copy's prototype), and keys starting
+ * with a digit (an integer-like key is enumerated before the others whatever the order it was
+ * added in).
+ */
+function sortedCopy(value: unknown): unknown {
+  if (value === null) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      if (v === undefined) return NOT_PLAIN;
+      const c = sortedCopy(v);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = c;
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const first = k.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || k === '__proto__') return NOT_PLAIN;
+    const v = obj[k];
+    if (v === undefined || k === 'hubSeq' || k === 'lseq') continue;
+    const c = sortedCopy(v);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    out[k] = c;
+  }
+  return out;
+}
+
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    // the usual case, a validated event: JSON.stringify of a sorted copy writes one flat
+    // text at once, where appending piece by piece leaves a tree of ~100 joined pieces that is
+    // copied again the first time the text is read whole (sent to a thread, joined, hashed)
+    const copy = sortedCopy(value);
+    if (copy !== NOT_PLAIN) return JSON.stringify(copy);
+  }
+  return appendedJson(value);
+}
+
+/** The definition, appended piece by piece: for any value at all. */
+function appendedJson(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -34,7 +103,7 @@ export function canonicalJson(value: unknown): string {
       if (i > 0) out += ',';
       // (never in a validated event) an element with no JSON text, e.g. undefined, adds nothing,
       // as it always has: the text must not change for content already stored
-      out += (canonicalJson(value[i]) as string | undefined) ?? '';
+      out += (appendedJson(value[i]) as string | undefined) ?? '';
     }
     return out + ']';
   }
@@ -55,7 +124,7 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined || k === 'hubSeq' || k === 'lseq') continue;
     if (!first) out += ',';
     first = false;
-    out += quotedKey(k) + canonicalJson(v);
+    out += quotedKey(k) + appendedJson(v);
   }
   return out + '}';
 }

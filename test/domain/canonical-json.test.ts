@@ -33,6 +33,41 @@ describe('canonicalJson', () => {
     );
   });
 
+  it("gives the definition's text where a sorted copy written by JSON.stringify would not", () => {
+    // integer-like keys are enumerated first whatever the order they were added in
+    expect(canonicalJson({ a: 3, '9': 2, '10': 1 })).toBe('{"10":1,"9":2,"a":3}');
+    // a key __proto__ (JSON.parse makes it an own key) is a member like any other
+    expect(canonicalJson(JSON.parse('{"b":{"__proto__":{"x":1},"a":2}}'))).toBe('{"b":{"__proto__":{"x":1},"a":2}}');
+    // a Date has no enumerable keys (the definition's "{}"; JSON.stringify would call toJSON)
+    expect(canonicalJson({ at: new Date(0) })).toBe('{"at":{}}');
+    // array elements without JSON text add nothing (JSON.stringify would write null)
+    expect(canonicalJson({ list: [1, undefined, () => 1] })).toBe('{"list":[1,,]}');
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare.z = 1;
+    bare.a = [true, null];
+    expect(canonicalJson({ bare })).toBe('{"bare":{"a":[true,null],"z":1}}');
+  });
+
+  it("gives the plain definition's text for unusual values too (null prototypes, dates, sparse arrays, boxed values)", () => {
+    const unusual = fc.anything({
+      withNullPrototype: true,
+      withDate: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+      withObjectString: true,
+      withBigInt: false,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+    });
+    fc.assert(
+      fc.property(unusual, (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('does not depend on the order keys were written in', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {

@@ -29,12 +29,14 @@
  * Pure: the caller loads the rows (push.ts) and keeps this in step with what it accepts.
  */
 import {
+  applyEvent,
   defaultCalendar,
   defaultTimeLimitRules,
   EXTENSION_CAP_SLACK_DAYS,
   extensionEventRefusal,
   foldCase,
   refusalForRole,
+  type CaseState,
   type RelayEvent,
   type WorkCalendar,
 } from '../../src-common/domain';
@@ -73,8 +75,23 @@ export interface KnowledgeInput {
   calendar?: WorkCalendar;
 }
 
+/**
+ * The last view folded of a case: the events known (in byCase order), the state they fold to,
+ * and what tells whether a later view only adds events that fold after all of them.
+ */
+interface FoldedView {
+  events: ReadonlyArray<Readonly<RelayEvent & { hubSeq: number }>>;
+  state: CaseState | undefined;
+  /** the highest hub number among `events` */
+  maxHubSeq: number;
+  /** per station, its highest seq among `events` */
+  maxSeq: Map<string, number>;
+}
+
 export class StationKnowledge {
   private readonly byCase = new Map<string, KnownEvent[]>();
+  /** caseId → the view its last judged event was folded from */
+  private readonly folded = new Map<string, FoldedView>();
   private contiguous: number;
   private readonly above: Set<number>;
 
@@ -131,8 +148,54 @@ export class StationKnowledge {
    */
   refusal(event: RelayEvent, claimed: Cursor | undefined): string | null {
     if (!this.canJudge(event)) return null;
-    const state = foldCase(this.knownEvents(event, this.basisFor(claimed)));
+    const state = this.stateFor(event, claimed);
     return refusalForRole(state, event, this.input.me) ?? extensionEventRefusal(HUB_RULES, this.input.calendar ?? defaultCalendar(), state, event, { capSlackDays: EXTENSION_CAP_SLACK_DAYS });
+  }
+
+  /** The case as the station knew it when it recorded `event`: foldCase of knownEvents. */
+  stateFor(event: RelayEvent, claimed: Cursor | undefined): CaseState | undefined {
+    return this.fold(event.caseId, this.knownEvents(event, this.basisFor(claimed)));
+  }
+
+  /**
+   * foldCase(events), from the case's last folded view when `events` is that view and more,
+   * each added event folding after all before it (the usual push: a station's events on its
+   * cases, each judged on its own earlier ones). In fold order (orderForFold: hub order, a
+   * station's events kept in their seq) an added event goes last when its hub number is above
+   * every other and its seq above its station's others: it then moves no other event's place.
+   */
+  private fold(caseId: string, events: ReadonlyArray<Readonly<RelayEvent & { hubSeq: number }>>): CaseState | undefined {
+    const view = this.folded.get(caseId);
+    let extends_ = view !== undefined && events.length >= view.events.length;
+    for (let i = 0; extends_ && i < view!.events.length; i++) extends_ = events[i] === view!.events[i];
+    if (extends_) {
+      let { state, maxHubSeq } = view!;
+      const maxSeq = new Map(view!.maxSeq);
+      for (let i = view!.events.length; extends_ && i < events.length; i++) {
+        const e = events[i]!;
+        if (e.hubSeq <= maxHubSeq || e.seq <= (maxSeq.get(e.stationId) ?? -Infinity)) {
+          extends_ = false;
+          break;
+        }
+        maxHubSeq = e.hubSeq;
+        maxSeq.set(e.stationId, e.seq);
+        // as foldCase does: hand-over sheets are not case events; nothing before the creation
+        if (e.type !== 'shift.handover' && (state || e.type === 'case.created')) state = applyEvent(state, e, 'replay');
+      }
+      if (extends_) {
+        this.folded.set(caseId, { events, state, maxHubSeq, maxSeq });
+        return state;
+      }
+    }
+    const state = foldCase(events);
+    const maxSeq = new Map<string, number>();
+    let maxHubSeq = -Infinity;
+    for (const e of events) {
+      maxHubSeq = Math.max(maxHubSeq, e.hubSeq);
+      maxSeq.set(e.stationId, Math.max(maxSeq.get(e.stationId) ?? -Infinity, e.seq));
+    }
+    this.folded.set(caseId, { events, state, maxHubSeq, maxSeq });
+    return state;
   }
 
   /** Record that `event` was accepted with `hubSeq` (later events of the batch build on it). */

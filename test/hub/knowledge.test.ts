@@ -2,6 +2,7 @@
  * Judging a pushed event by the case as its station knew it (src-hub/sync/knowledge.ts),
  * without a database: the rows a push would load are built by hand.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldCase, type RelayEvent } from '../../src-common/domain';
 import { START, type Cursor } from '../../src-hub/sync/cursor';
@@ -137,5 +138,52 @@ describe('StationKnowledge', () => {
     expect(k.refusal(stranger.note(caseId), at(5))).toBe('工单不存在，无法记录此操作');
     const again = p110.created('重复', caseId);
     expect(knowledge(p110, logged, { grant: 1, handedOut: at(5) }).refusal(again, at(5))).toBe('工单已存在，不能重复登记');
+  });
+
+  it('folds each view as foldCase does, whether it builds on the last view of the case or not', () => {
+    // desks acting on a few cases; the judging desk has some of the log and judges the rest in
+    // turn, accepting some of it with hub numbers that mostly rise (the usual push) and
+    // sometimes do not, at bases that move back and forth
+    const desks = [Desk.of('kf-p110', 'police110'), Desk.of('kf-h12345', 'hotline12345', '全市'), Desk.of('kf-water', 'unit', '兰山区', 'water')];
+    const acts = [
+      (d: Desk, id: string) => d.created('爆管', id),
+      (d: Desk, id: string) => d.screened(id),
+      (d: Desk, id: string) => d.transferred(id, toHotline()),
+      (d: Desk, id: string) => d.acknowledged(id, 'transfer'),
+      (d: Desk, id: string) => d.assigned(id, toDepartment('water')),
+      (d: Desk, id: string) => d.acknowledged(id, 'assignment'),
+      (d: Desk, id: string) => d.feedback(id),
+      (d: Desk, id: string) => d.closed(id),
+      (d: Desk, id: string) => d.note(id),
+      (d: Desk, id: string) => d.handover(id),
+    ];
+    const step = fc.record({ desk: fc.nat(5), act: fc.nat(acts.length - 1), kase: fc.nat(2), accept: fc.boolean(), jump: fc.integer({ min: -3, max: 5 }), basis: fc.oneof(fc.constant(45), fc.nat(45)) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.nat(40), fc.nat(2), fc.array(fc.nat(), { maxLength: 40 }), (steps, loggedCount, judge, order) => {
+        const caseIds = ['01JCASE0000000000000000001', '01JCASE0000000000000000002', '01JCASE0000000000000000003'];
+        const me = desks[judge]!;
+        // half the events are the judging desk's own (a push holds only those)
+        const recorded = [...caseIds.map((id) => me.created('爆管', id)), ...steps.map((s) => acts[s.act]!(desks[s.desk] ?? me, caseIds[s.kase]!))];
+        // the hub numbers them in another order than the desks' (batches delivered out of order)
+        const events = recorded.map((e, i) => ({ e, key: order[i] ?? i })).sort((a, b) => a.key - b.key).map((x) => x.e);
+        const split = Math.min(loggedCount, events.length);
+        const logged = log(...events.slice(0, split));
+        const grants = new Map(caseIds.map((id, i) => [id, i + 1]));
+        const k = new StationKnowledge({ me: me.info, logged, grants, handedOut: at(45), contiguousSeq: Number.MAX_SAFE_INTEGER, heldAbove: [] });
+        let hubSeq = split;
+        for (let i = split; i < events.length; i++) {
+          const e = events[i]!;
+          const s = steps[i - caseIds.length] ?? { accept: true, jump: 1, basis: 45 };
+          const basis = at(s.basis);
+          const plain = foldCase(k.knownEvents(e, k.basisFor(basis)));
+          expect(k.stateFor(e, basis)).toEqual(plain);
+          if (s.accept) {
+            hubSeq = Math.max(1, hubSeq + s.jump);
+            k.accepted(e, hubSeq);
+          }
+        }
+      }),
+      { numRuns: 600 },
+    );
   });
 });

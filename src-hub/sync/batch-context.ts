@@ -16,6 +16,7 @@
  */
 import type { RelayEvent } from '../../src-common/domain';
 import type { StationInfo } from '../../src-common/protocol/v1';
+import { intArray, textArray } from '../db/array-literal';
 import type { Queryable } from '../db/database';
 import type { CaseRow, StationRow, TargetRow } from './audience';
 import { START, type Cursor } from './cursor';
@@ -93,7 +94,7 @@ export async function readBatchContext(
   me: StationInfo,
   batch: { ids: readonly string[]; seqs: readonly number[]; caseIds: readonly string[] },
 ): Promise<BatchContext> {
-  const [row] = await tx.query<ContextRow>(CONTEXT_SQL, [me.stationId, [...batch.ids], [...batch.seqs], [...batch.caseIds]], { prepare: true });
+  const [row] = await tx.query<ContextRow>(CONTEXT_SQL, [me.stationId, textArray(batch.ids), intArray(batch.seqs), textArray(batch.caseIds)], { prepare: true });
   if (!row) throw new Error('batch context: no row');
   const handed = json(row.handed_out);
   return {

@@ -3,12 +3,17 @@
  * connection, one transaction at a time, in the order asked. A connection that fails is
  * dropped and a new one opened for the next transaction; the one in hand fails (its end
  * unknown when COMMIT was sent).
+ *
+ * Members that join (ThreadWriter.join) wait here for the next group; the group is written
+ * as soon as the thread is free, so one group follows another without waiting for the hub's
+ * thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { errorShape } from './error-shape';
 import { statementName } from './pg-driver';
-import type { WriterReply, WriterRequest } from './pg-writer';
+import { MAX_GROUP, type ThreadStatement, type WriterReply, type WriterRequest } from './pg-writer';
+import type { Row } from './database';
 
 const port = parentPort;
 if (!port) throw new Error('pg-writer-thread: not started as a worker thread');
@@ -39,12 +44,13 @@ function drop(c: pg.Client): void {
   void c.end().catch(() => undefined);
 }
 
-async function transaction(m: WriterRequest): Promise<WriterReply> {
+/** Run statements in order in one transaction: each one's rows, once COMMIT has returned. */
+async function transaction(statements: readonly ThreadStatement[]): Promise<Row[][]> {
   let c: pg.Client | null = null;
   try {
     c = await connected();
     const rows: Record<string, unknown>[][] = [];
-    const [first, ...rest] = m.statements;
+    const [first, ...rest] = statements;
     if (first && first.params.length === 0 && !first.prepare) {
       // BEGIN and a first statement without parameters (the sync lock) in one round trip
       const results = (await c.query(`BEGIN; ${first.sql}`)) as unknown as pg.QueryResult[];
@@ -59,7 +65,7 @@ async function transaction(m: WriterRequest): Promise<WriterReply> {
       rows.push(result.rows as Record<string, unknown>[]);
     }
     await c.query('COMMIT');
-    return { id: m.id, rows };
+    return rows;
   } catch (e) {
     if (c) {
       try {
@@ -68,21 +74,73 @@ async function transaction(m: WriterRequest): Promise<WriterReply> {
         drop(c);
       }
     }
-    return { id: m.id, error: errorShape(e) };
+    throw e;
   }
 }
 
+type Joined = Extract<WriterRequest, { member: ThreadStatement }>;
+
+/** Members waiting for the next group, in the order they came. */
+const joined: Joined[] = [];
+let groupScheduled = false;
+
+/**
+ * Write the next group: the members waiting now (up to MAX_GROUP, all with the first one's
+ * opening statement) in one transaction, each answered once it has committed, or all failed.
+ */
+async function writeGroup(): Promise<void> {
+  const first = joined[0];
+  if (!first) return;
+  let n = 1;
+  while (n < joined.length && n < MAX_GROUP && joined[n]!.opening.sql === first.opening.sql) n++;
+  const group = joined.splice(0, n);
+  try {
+    const rows = await transaction([first.opening, ...group.map((m) => m.member)]);
+    group.forEach((m, i) => port!.postMessage({ id: m.id, rows: [rows[i + 1] ?? []] } satisfies WriterReply));
+  } catch (e) {
+    const error = errorShape(e);
+    for (const m of group) port!.postMessage({ id: m.id, error } satisfies WriterReply);
+  }
+}
+
+/** Work in the order asked: transactions of run(), groups of join(), and last 'close'. */
 let tail: Promise<void> = Promise.resolve();
 
+function afterTail(task: () => Promise<void>): void {
+  tail = tail.then(task, task);
+}
+
+function scheduleGroup(): void {
+  if (groupScheduled) return;
+  groupScheduled = true;
+  afterTail(async () => {
+    groupScheduled = false;
+    await writeGroup();
+    // the members that came while it wrote: the next group, at once
+    if (joined.length > 0) scheduleGroup();
+  });
+}
+
 port.on('message', (m: WriterRequest | { close: true }) => {
-  tail = tail.then(async () => {
+  if ('member' in m) {
+    joined.push(m);
+    scheduleGroup();
+    return;
+  }
+  afterTail(async () => {
     if ('close' in m) {
+      // what was asked before 'close' is written first
+      while (joined.length > 0) await writeGroup();
       const c = client;
       client = null;
       await c?.end().catch(() => undefined);
       process.exit(0); // in a worker thread: ends this thread only
       return;
     }
-    port.postMessage(await transaction(m));
+    try {
+      port.postMessage({ id: m.id, rows: await transaction(m.statements) } satisfies WriterReply);
+    } catch (e) {
+      port.postMessage({ id: m.id, error: errorShape(e) } satisfies WriterReply);
+    }
   });
 });

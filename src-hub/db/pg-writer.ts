@@ -26,10 +26,11 @@ export interface ThreadStatement {
   prepare?: boolean;
 }
 
-export interface WriterRequest {
-  id: number;
-  statements: ThreadStatement[];
-}
+/** A transaction to run by itself (run), or one statement to join the thread's next group (join). */
+export type WriterRequest = { id: number; statements: ThreadStatement[] } | { id: number; opening: ThreadStatement; member: ThreadStatement };
+
+/** How many members one group's transaction holds at most (the rest form the next). */
+export const MAX_GROUP = 16;
 
 export type WriterReply = { id: number; rows: Row[][] } | { id: number; error: ErrorShape };
 
@@ -42,6 +43,16 @@ export interface ThreadWriter {
    * thread went away meanwhile).
    */
   run(statements: readonly ThreadStatement[]): Promise<Row[][]>;
+  /**
+   * Group commit, kept on the thread: `member` joins the next transaction the thread starts,
+   * with every other member that arrived meanwhile (up to MAX_GROUP, in the order they came):
+   * `opening` (the same for all: the sync lock), then each member, then one COMMIT. The member's
+   * rows once the group has committed. Rejects when the group failed (nothing of it written)
+   * or its end is unknown. The thread starts the next group the moment one ends, without a
+   * round trip to the hub's thread: while it waited for that thread's event loop (judging
+   * other pushes, collecting garbage), the sync lock stood idle (~17 % of the ingest).
+   */
+  join(opening: ThreadStatement, member: ThreadStatement): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -78,23 +89,30 @@ export function startThreadWriter(
   });
   worker.on('exit', (code) => stop(closing ? 'closed' : `exit code ${code}`));
 
+  const ask = (request: (id: number) => WriterRequest): Promise<Row[][]> => {
+    if (stopped) return Promise.reject(stopped);
+    if (closing) return Promise.reject(new Error('the PostgreSQL writer thread is closing'));
+    const id = nextId++;
+    return new Promise<Row[][]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      // while a transaction is in hand the thread keeps the process alive
+      worker.ref();
+      worker.postMessage(request(id));
+    }).finally(() => {
+      if (pending.size === 0) worker.unref();
+    });
+  };
+
   return {
     get healthy() {
       return stopped === null && !closing;
     },
     run(statements) {
-      if (stopped) return Promise.reject(stopped);
-      if (closing) return Promise.reject(new Error('the PostgreSQL writer thread is closing'));
-      const id = nextId++;
-      return new Promise<Row[][]>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        // while a transaction is in hand the thread keeps the process alive
-        worker.ref();
-        const request: WriterRequest = { id, statements: [...statements] };
-        worker.postMessage(request);
-      }).finally(() => {
-        if (pending.size === 0) worker.unref();
-      });
+      return ask((id) => ({ id, statements: [...statements] }));
+    },
+    async join(opening, member) {
+      const [rows] = await ask((id) => ({ id, opening, member }));
+      return rows ?? [];
     },
     async close() {
       if (closing) return;

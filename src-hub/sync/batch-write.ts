@@ -13,7 +13,7 @@
 import type { RelayEvent } from '../../src-common/domain';
 import { boolArray, intArray, textArray } from '../db/array-literal';
 import { storableText, SYNC_LOCK_GENERIC_PLANS_SQL, type Queryable } from '../db/database';
-import type { ThreadStatement, ThreadWriter } from '../db/pg-writer';
+import type { ThreadWriter } from '../db/pg-writer';
 import type { AudiencePlan } from './audience';
 
 export interface BatchWrite {
@@ -210,20 +210,22 @@ export async function runWrite(tx: Queryable, prepared: PreparedWrite): Promise<
 }
 
 /**
- * Run a group's prepared writes on the writer thread (pg-writer.ts): the sync lock, each write
- * in order, one COMMIT; their results once committed. Rejects if nothing or not all is known
- * to be written.
+ * Write a prepared batch in the writer thread's next group (pg-writer.ts: join): under the sync
+ * lock, with the other pushes' writes that came meanwhile, one COMMIT for all. Its result once
+ * committed; null when the group was not written or its end is unknown (the caller judges again
+ * on its own and finds what was committed).
  */
-export async function runWritesInThread(writer: ThreadWriter, writes: readonly PreparedWrite[]): Promise<Written[]> {
-  const statements: ThreadStatement[] = [{ sql: SYNC_LOCK_GENERIC_PLANS_SQL, params: [] }];
-  for (const w of writes) if (!w.empty) statements.push({ sql: WRITE_SQL, params: w.params, prepare: true });
-  const rows = await writer.run(statements);
-  let next = 1;
-  return writes.map((w) => {
-    if (w.empty) return { ok: true, shift: 0 };
-    const row = rows[next++]?.[0] as { ok?: boolean; shift?: number | string } | undefined;
+export async function writeInThreadGroup(writer: ThreadWriter, prepared: PreparedWrite): Promise<Written | null> {
+  if (prepared.empty) return { ok: true, shift: 0 };
+  try {
+    const [row] = (await writer.join({ sql: SYNC_LOCK_GENERIC_PLANS_SQL, params: [] }, { sql: WRITE_SQL, params: prepared.params, prepare: true })) as Array<{
+      ok?: boolean;
+      shift?: number | string;
+    }>;
     return { ok: row?.ok === true, shift: Number(row?.shift ?? 0) };
-  });
+  } catch {
+    return null;
+  }
 }
 
 export async function writeBatch(tx: Queryable, w: BatchWrite): Promise<Written> {

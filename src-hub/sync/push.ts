@@ -21,7 +21,7 @@ import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext } from './batch-context';
 import { isRecord, type Item } from './classify';
-import { prepareWrite, runWrite, runWritesInThread, writeBatch, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
+import { prepareWrite, runWrite, writeBatch, writeInThreadGroup, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
 import { refreshCalendar } from '../calendar/calendar-years';
@@ -119,11 +119,12 @@ function groupsOf(db: Database): WriteGroups<PreparedWrite, Written> {
  * PostgreSQL: the context is read and the batch judged and encoded ahead of the sync lock
  * (other pushes run alongside on the pool's connections), under the station's own lock so
  * that what only its pushes write stays as read. Then the batch's one guarded statement
- * (batch-write.ts) joins a write group (write-groups.ts): the group's leader has every
- * member's batch written in one transaction under the sync lock, with one COMMIT for all, on
- * the writer thread (pg-writer.ts; in its own transaction if that thread has stopped). A batch
- * whose context changed meanwhile, a refused batch, and every batch of a group that failed,
- * is judged again on rows read under the lock, in its own transaction.
+ * (batch-write.ts) joins the writer thread's next group (pg-writer.ts): every member's batch
+ * written in one transaction under the sync lock, with one COMMIT for all, the next group
+ * started by that thread the moment one ends. If that thread has stopped, the pushes form
+ * their groups here (write-groups.ts): the group's leader writes them in its own transaction.
+ * A batch whose context changed meanwhile, a refused batch, and every batch of a group that
+ * failed, is judged again on rows read under the lock.
  */
 async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>, calendar: WorkCalendar, batch: BatchKeys): Promise<PushOutcome> {
   const led: { turn: Lead<PreparedWrite, Written> | null; results: Written[] } = { turn: null, results: [] };
@@ -140,26 +141,28 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
       const ahead = await readBatchContext(tx, me, batch);
       const decision = decide(me, items, basis, calendar, ahead);
       if (!(decision instanceof HubError)) {
-        const turn = await groupsOf(db).join(prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
-        if (turn.kind === 'settled') {
-          if (turn.result?.ok) return outcomeOf(decision, turn.result.shift);
+        const prepared = prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) });
+        const writer = db.threadWriter;
+        if (writer?.healthy) {
+          // the writer thread's next group (pg-writer.ts), which takes the sync lock itself
+          const written = await writeInThreadGroup(writer, prepared);
+          if (written?.ok) return outcomeOf(decision, written.shift);
+          // not written (the group failed, or its end is unknown): judged again on its own
+          if (written === null) return null;
+          // its context changed: judged again below, after the group has committed, so a
+          // refusal (which throws) cannot roll back the others' writes
         } else {
-          led.turn = turn;
-          const writer = db.threadWriter;
-          if (writer?.healthy) {
-            // written and committed on the writer thread (pg-writer.ts), which takes the sync
-            // lock itself; the members hear at once
-            led.results = await runWritesInThread(writer, turn.take());
-            led.turn.committed(led.results);
-            led.turn = null;
+          const turn = await groupsOf(db).join(prepared);
+          if (turn.kind === 'settled') {
+            if (turn.result?.ok) return outcomeOf(decision, turn.result.shift);
           } else {
+            led.turn = turn;
             await takeSyncLock(tx);
             for (const write of turn.take()) led.results.push(await runWrite(tx, write));
+            const own = led.results[0]!;
+            // as above: judged again after the group has committed
+            return own.ok ? outcomeOf(decision, own.shift) : null;
           }
-          const own = led.results[0]!;
-          // its own batch's context changed: judged again after the group has committed, so a
-          // refusal (which throws) cannot roll back the others' writes
-          return own.ok ? outcomeOf(decision, own.shift) : null;
         }
       }
       await takeSyncLock(tx);

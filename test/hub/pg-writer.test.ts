@@ -18,6 +18,7 @@ describe('a writer thread that cannot start', () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(/injected: the writer thread fails at start/);
     await expect(writer.run([{ sql: 'SELECT 1', params: [] }])).rejects.toThrow(/writer thread stopped/);
+    await expect(writer.join({ sql: 'SELECT 1', params: [] }, { sql: 'SELECT 1', params: [] })).rejects.toThrow(/writer thread stopped/);
     await writer.close();
   });
 });
@@ -97,15 +98,57 @@ describe.skipIf(!TEST_DATABASE_URL)(`the writer thread on PostgreSQL${TEST_DATAB
     expect(writer().healthy).toBe(true);
   });
 
+  it('writes the members that join while a transaction runs as one group, in the order they came, each answered once committed', async () => {
+    const lock = { sql: "SELECT set_config('relay.test', 'group', true)", params: [] };
+    // a transaction in hand: the joins below wait for it, then go together
+    const busy = writer().run([{ sql: 'SELECT pg_sleep(0.3)', params: [] }]);
+    await new Promise((r) => setTimeout(r, 50));
+    const members = [10, 11, 12, 13].map((id) =>
+      writer().join(lock, {
+        sql: "INSERT INTO t (id, note) VALUES ($1, current_setting('relay.test')) RETURNING id, txid_current() AS tx, (SELECT count(*)::int FROM t WHERE id >= 10) AS seen",
+        params: [id],
+        prepare: true,
+      }),
+    );
+    await busy;
+    const rows = (await Promise.all(members)).map((r) => r[0]!);
+    expect(rows.map((r) => r.id)).toEqual([10, 11, 12, 13]);
+    // one transaction, after the opening statement, each member seeing the ones written before it
+    expect(new Set(rows.map((r) => String(r.tx))).size).toBe(1);
+    expect(rows.map((r) => r.seen)).toEqual([0, 1, 2, 3]);
+    expect(await db.query('SELECT note FROM t WHERE id >= 10 ORDER BY id')).toEqual(rows.map(() => ({ note: 'group' })));
+  });
+
+  it('fails every member of a group when one member fails: nothing of the group is kept, the next group is written', async () => {
+    const lock = { sql: 'SELECT 1', params: [] };
+    const busy = writer().run([{ sql: 'SELECT pg_sleep(0.3)', params: [] }]);
+    await new Promise((r) => setTimeout(r, 50));
+    const group = [
+      writer().join(lock, { sql: 'INSERT INTO t (id, note) VALUES (20, $1)', params: ['kept?'] }),
+      writer().join(lock, { sql: 'INSERT INTO t (id, note) VALUES (1, $1)', params: ['taken'] }),
+    ];
+    const settled = await Promise.allSettled(group);
+    await busy;
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id FROM t WHERE id = 20')).toEqual([]);
+    await writer().join(lock, { sql: 'INSERT INTO t (id, note) VALUES (20, $1)', params: ['kept'] });
+    expect(await db.query('SELECT note FROM t WHERE id = 20')).toEqual([{ note: 'kept' }]);
+  });
+
   it('finishes what it has in hand before closing, and then refuses more', async () => {
     const other = await openPostgres({ connectionString: TEST_DATABASE_URL!, schema });
     const w = other.threadWriter!;
     const inHand = w.run([{ sql: 'SELECT pg_sleep(0.2)', params: [] }, { sql: 'INSERT INTO t (id, note) VALUES (5, $1)', params: ['e'] }]);
+    const joinedInHand = w.join({ sql: 'SELECT 1', params: [] }, { sql: 'INSERT INTO t (id, note) VALUES (6, $1)', params: ['f'] });
     const closed = other.close();
     await inHand;
+    await joinedInHand;
     await closed;
     expect(w.healthy).toBe(false);
     await expect(w.run([{ sql: 'SELECT 1', params: [] }])).rejects.toThrow(/closing|stopped/);
     expect(await db.query('SELECT note FROM t WHERE id = 5')).toEqual([{ note: 'e' }]);
+    expect(await db.query('SELECT note FROM t WHERE id = 6')).toEqual([{ note: 'f' }]);
+    await expect(w.join({ sql: 'SELECT 1', params: [] }, { sql: 'SELECT 1', params: [] })).rejects.toThrow(/closing|stopped/);
   });
 });

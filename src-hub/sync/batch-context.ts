@@ -57,7 +57,10 @@ const CONTEXT_SQL = `
   WITH progress AS (SELECT contiguous_seq FROM station_progress WHERE station_id = $1)
   SELECT
     (SELECT coalesce(max(hub_seq), 0) FROM events) AS max_hub_seq,
-    (SELECT json_agg(json_build_array(event_id, hub_seq, content)) FROM events WHERE event_id = ANY($2::text[])) AS held_by_id,
+    (SELECT json_agg(json_build_array(e.event_id, e.hub_seq, e.content))
+       FROM unnest($2::text[], $5::bigint[]) AS b (id, seq)
+       JOIN events e ON e.event_id = b.id
+      WHERE $6::boolean OR b.seq <= (SELECT max(seq) FROM events WHERE station_id = $1)) AS held_by_id,
     (SELECT json_agg(json_build_array(e.seq, e.event_id))
        FROM unnest($3::bigint[]) AS s (seq)
        JOIN events e ON e.station_id = $1 AND e.seq = s.seq
@@ -98,12 +101,29 @@ function json<T>(v: T | string | null): T | null {
   return typeof v === 'string' ? (JSON.parse(v) as T) : v;
 }
 
-export async function readBatchContext(
-  tx: Queryable,
-  me: StationInfo,
-  batch: { ids: readonly string[]; seqs: readonly number[]; caseIds: readonly string[] },
-): Promise<BatchContext> {
-  const [row] = await tx.query<ContextRow>(CONTEXT_SQL, [me.stationId, textArray(batch.ids), intArray(batch.seqs), textArray(batch.caseIds)], { prepare: true });
+export interface BatchKeys {
+  /** the batch's event ids, each once */
+  ids: readonly string[];
+  /** each id's seq (the first event's with that id) */
+  idSeqs: readonly number[];
+  seqs: readonly number[];
+  caseIds: readonly string[];
+}
+
+/**
+ * @param scope `all`: every id of the batch is looked up (under the sync lock). `resent`: only
+ * the ids of events at or below the station's highest held seq, the ones it may be sending
+ * again (read ahead: a batch of new events looks up none). An id held by another event that
+ * this misses (another station's, or one of the station's own at another seq) makes the
+ * batch's write fail on the events' unique key: the batch is then judged again under the lock
+ * with every id looked up, and that event refused as conflicting_content.
+ */
+export async function readBatchContext(tx: Queryable, me: StationInfo, batch: BatchKeys, scope: 'all' | 'resent' = 'all'): Promise<BatchContext> {
+  const [row] = await tx.query<ContextRow>(
+    CONTEXT_SQL,
+    [me.stationId, textArray(batch.ids), intArray(batch.seqs), textArray(batch.caseIds), intArray(batch.idSeqs), scope === 'all'],
+    { prepare: true },
+  );
   if (!row) throw new Error('batch context: no row');
   const handed = json(row.handed_out);
   return {

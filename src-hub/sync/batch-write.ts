@@ -26,11 +26,11 @@ export interface BatchWrite {
   /**
    * For a batch judged on a context read ahead of the sync lock (batch-context.ts): write only
    * if nothing it depends on changed since — no event committed on the batch's cases after
-   * `aheadMax`, none with one of the batch's event ids (another station pushing the same id:
-   * judged again under the lock, it is `conflicting_content`, not a unique-key error), the same
-   * number of stations — and move every new hub number up by what the
-   * log grew meanwhile (the batch's numbers were counted from `aheadMax`). Without a guard the
-   * numbers are taken as given.
+   * `aheadMax`, the same number of stations — and move every new hub number up by what the log
+   * grew meanwhile (the batch's numbers were counted from `aheadMax`). An event whose id another
+   * event holds (taken meanwhile, or not looked up by the read ahead: batch-context.ts) fails
+   * the write on the events' unique key; the batch is then judged again under the lock, where
+   * that event is `conflicting_content`. Without a guard the numbers are taken as given.
    */
   guard?: { aheadMax: number; caseIds: readonly string[]; stationCount: number };
 }
@@ -76,7 +76,6 @@ const WRITE_SQL = `
   g AS (
     SELECT CASE WHEN $34::bigint IS NULL THEN true
                 ELSE NOT EXISTS (SELECT 1 FROM events WHERE case_id = ANY($35::text[]) AND hub_seq > $34::bigint)
-                     AND NOT EXISTS (SELECT 1 FROM events WHERE event_id = ANY(${texts(2)}) AND hub_seq > $34::bigint)
                      AND (SELECT count(*) FROM stations) = $36::bigint END AS ok,
            CASE WHEN $34::bigint IS NULL THEN 0
                 ELSE (SELECT coalesce(max(hub_seq), 0) FROM events) - $34::bigint END AS shift

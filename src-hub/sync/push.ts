@@ -19,7 +19,7 @@ import type { PushResponse, PushResult, StationInfo } from '../../src-common/pro
 import { beginPush, takeSyncLock, type Database, type Queryable } from '../db/database';
 import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
-import { readBatchContext, type BatchContext } from './batch-context';
+import { readBatchContext, type BatchContext, type BatchKeys } from './batch-context';
 import { isRecord, type Item } from './classify';
 import { prepareWrite, runWrite, writeBatch, writeInThreadGroup, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
@@ -93,8 +93,11 @@ export async function pushEvents(
 /** Take a push's events as validated (validator.ts: a worker reads the body). */
 export async function pushItems(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>): Promise<PushOutcome> {
   const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
-  const batch = {
-    ids: [...new Set(valid.map((v) => v.event.id))],
+  const seqOfId = new Map<string, number>();
+  for (const v of valid) if (!seqOfId.has(v.event.id)) seqOfId.set(v.event.id, v.event.seq);
+  const batch: BatchKeys = {
+    ids: [...seqOfId.keys()],
+    idSeqs: [...seqOfId.values()],
     seqs: [...new Set(valid.map((v) => v.event.seq))],
     caseIds: [...new Set(valid.map((v) => v.event.caseId))],
   };
@@ -103,8 +106,6 @@ export async function pushItems(db: Database, me: StationInfo, items: readonly I
   if (db.kind === 'postgres') return pushOnPool(db, me, items, basis, calendar, batch);
   return pushOnOneConnection(db, me, items, basis, calendar, batch);
 }
-
-type BatchKeys = Parameters<typeof readBatchContext>[2];
 
 /** Per database: the groups its pushes' writes form (write-groups.ts; PostgreSQL). */
 const writeGroups = new WeakMap<Database, WriteGroups<PreparedWrite, Written>>();
@@ -138,7 +139,7 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
   try {
     outcome = await db.transaction(async (tx): Promise<PushOutcome | null> => {
       await beginPush(tx, me.stationId);
-      const ahead = await readBatchContext(tx, me, batch);
+      const ahead = await readBatchContext(tx, me, batch, 'resent');
       const decision = decide(me, items, basis, calendar, ahead);
       if (!(decision instanceof HubError)) {
         const prepared = prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) });
@@ -197,11 +198,13 @@ async function pushOnOneConnection(
   batch: BatchKeys,
 ): Promise<PushOutcome> {
   return stationTurn(db, me.stationId, async () => {
-    const ahead = await readBatchContext(db, me, batch);
+    const ahead = await readBatchContext(db, me, batch, 'resent');
     const decision = decide(me, items, basis, calendar, ahead);
     if (!(decision instanceof HubError)) {
-      const written = await runWrite(db, prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) }));
-      if (written.ok) return outcomeOf(decision, written.shift);
+      // a write that fails (an id the read ahead did not look up is held: the events' unique
+      // key) writes nothing, being one statement: judged again below with every id looked up
+      const written = await runWrite(db, prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) })).catch(() => null);
+      if (written?.ok) return outcomeOf(decision, written.shift);
     }
     return db.transaction(async (tx) => {
       await takeSyncLock(tx);

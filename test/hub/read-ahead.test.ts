@@ -27,6 +27,7 @@ describeEachDriver('push reads ahead of the lock', (driver) => {
 
   const batchOf = (events: Array<{ id: string; caseId: string; seq: number }>) => ({
     ids: events.map((e) => e.id),
+    idSeqs: events.map((e) => e.seq),
     seqs: events.map((e) => e.seq),
     caseIds: [...new Set(events.map((e) => e.caseId))],
   });
@@ -115,6 +116,53 @@ describeEachDriver('push reads ahead of the lock', (driver) => {
     const late = hotline.acknowledged(c.caseId, 'transfer');
     const r3 = await pushKnowing(hub.url, hotline.token, [late]);
     expect(r3.body.results[0]).toMatchObject({ status: 'rejected', code: 'transition_refused' });
+  });
+
+  it("read ahead, only the ids a desk may be sending again are looked up; under the lock, all of them", async () => {
+    const d = Desk.of('ra-resent', 'police110');
+    d.token = await hub.register(d.info);
+    const held = [d.created(), d.created()];
+    await pushKnowing(hub.url, d.token, held);
+    const other = Desk.of('ra-resent-other', 'police110');
+    other.token = await hub.register(other.info);
+    const theirs = other.created();
+    await pushKnowing(hub.url, other.token, [theirs]);
+    // one resent (seq 1), one new event carrying the other desk's id (a seq above the desk's)
+    const clash = { ...d.created(), id: theirs.id };
+    const batch = batchOf([held[0]!, clash]);
+    const ahead = await readBatchContext(hub.db, d.info, batch, 'resent');
+    expect([...ahead.heldById.keys()]).toEqual([held[0]!.id]);
+    const all = await readBatchContext(hub.db, d.info, batch, 'all');
+    expect([...all.heldById.keys()].sort()).toEqual([held[0]!.id, theirs.id].sort());
+  });
+
+  it("a new event carrying an id another desk's event holds is refused as conflicting, the rest of its batch and the pushes beside it kept", async () => {
+    const a = Desk.of('ra-taken-id-a', 'police110');
+    const b = Desk.of('ra-taken-id-b', 'police110');
+    const others = [0, 1, 2].map((i) => Desk.of(`ra-taken-id-o${i}`, 'police110'));
+    for (const d of [a, b, ...others]) d.token = await hub.register(d.info);
+    const theirs = a.created();
+    await pushKnowing(hub.url, a.token, [theirs]);
+    const before = b.created();
+    const clash = { ...b.created(), id: theirs.id };
+    const after = b.created();
+    const fills = others.map((o) => Array.from({ length: 100 }, () => o.created()));
+    const [rb, ...ro] = await Promise.all([push(hub.url, b.token, [before, clash, after]), ...others.map((o, i) => push(hub.url, o.token, fills[i]!))]);
+    expect(rb.status).toBe(200);
+    expect(rb.body.results.map((r) => r.status)).toEqual(['accepted', 'rejected', 'accepted']);
+    expect(rb.body.results[1]).toMatchObject({ id: theirs.id, code: 'conflicting_content' });
+    for (const [i, r] of ro.entries()) {
+      expect(r.status).toBe(200);
+      expect(r.body.results.every((x) => x.status === 'accepted')).toBe(true);
+      const n = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE station_id = $1', [others[i]!.info.stationId]);
+      expect(Number(n[0]!.n)).toBe(100);
+    }
+    // the held event is the first desk's, untouched; the second desk's events around it are held once
+    const stored = await hub.db.query<{ station_id: string }>('SELECT station_id FROM events WHERE event_id = $1', [theirs.id]);
+    expect(stored).toEqual([{ station_id: a.info.stationId }]);
+    const mine = await hub.db.query<{ event_id: string }>('SELECT event_id FROM events WHERE station_id = $1 ORDER BY seq', [b.info.stationId]);
+    expect(mine.map((m) => m.event_id)).toEqual([before.id, after.id]);
+    expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
   });
 
   it('two desks pushing one event id at the same moment: one accepted, the other refused as conflicting, never a 5xx', async () => {

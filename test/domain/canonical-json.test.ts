@@ -33,6 +33,22 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('gives the definition\'s text for objects that list the same keys in one order again and again, and for others sharing their first key', () => {
+    // the sorted order of a key list met before is reused (as for the objects of one schema):
+    // random lists over few keys, so first keys and whole lists repeat in many orders
+    const key = fc.constantFrom('b', 'a', 'c', 'zz', 'y', 'caseId', 'at', '中');
+    const obj = fc.uniqueArray(fc.tuple(key, fc.oneof(fc.integer(), fc.string(), fc.constant(undefined))), { selector: ([k]) => k, maxLength: 7 }).map((entries) => Object.fromEntries(entries));
+    fc.assert(
+      fc.property(fc.array(obj, { minLength: 1, maxLength: 30 }), (objects) => {
+        for (const o of objects) {
+          expect(canonicalJson(o)).toBe(reference(o));
+          expect(canonicalJson({ nested: o, list: [o, o] })).toBe(reference({ nested: o, list: [o, o] }));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("gives the definition's text where a sorted copy written by JSON.stringify would not", () => {
     // integer-like keys are enumerated first whatever the order they were added in
     expect(canonicalJson({ a: 3, '9': 2, '10': 1 })).toBe('{"10":1,"9":2,"a":3}');

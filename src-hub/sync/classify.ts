@@ -19,10 +19,18 @@ export interface Refusal {
   content: string;
 }
 
-export type Item = { index: number; kind: 'valid'; event: RelayEvent; content: string } | ({ index: number; kind: 'invalid' } & Refusal);
+/** What a push needs of a valid event before it judges it (its context is read by these). */
+export interface EventKey {
+  id: string;
+  seq: number;
+  caseId: string;
+}
 
-/** What crosses from a validation worker: the canonical content, or the refusal. */
-export type Verdict = { ok: true; content: string } | ({ ok: false } & Refusal);
+export type ValidItem = { index: number; kind: 'valid'; event: RelayEvent; content: string; key: EventKey };
+export type Item = ValidItem | ({ index: number; kind: 'invalid' } & Refusal);
+
+/** What crosses from a validation worker: the canonical content and the event's key, or the refusal. */
+export type Verdict = ({ ok: true; content: string } & EventKey) | ({ ok: false } & Refusal);
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,21 +88,47 @@ export function classify(raw: unknown, index: number): Item {
   }
   const parsed = safeParseEvent(raw);
   if (!parsed.ok) return refused(raw, index, id, 'invalid_event', parsed.error.message || '事件格式不正确');
-  return { index, kind: 'valid', event: parsed.event, content: canonicalJson(parsed.event) };
+  const event = parsed.event;
+  return { index, kind: 'valid', event, content: canonicalJson(event), key: { id: event.id, seq: event.seq, caseId: event.caseId } };
 }
 
 export function verdictOf(item: Item): Verdict {
-  if (item.kind === 'valid') return { ok: true, content: item.content };
+  if (item.kind === 'valid') return { ok: true, content: item.content, ...item.key };
   const { index: _index, kind: _kind, ...refusal } = item;
   return { ok: false, ...refusal };
 }
 
 /**
- * The item again from a worker's verdict. The event is read back from its canonical content:
- * the same values as the schema's output (defaults included), keys in canonical order.
+ * A valid event from a worker's verdict, read back from its canonical content (the same values
+ * as the schema's output, defaults included) only when its event is first asked for, and let go
+ * again by release(): a push's events are needed while it is judged, not while it waits for
+ * its context or its write (500 parsed events a push, held by twenty pushes in flight, were
+ * most of what the hub's thread copied at each scavenge).
  */
+class VerdictItem implements ValidItem {
+  readonly kind = 'valid' as const;
+  #event: RelayEvent | undefined;
+  constructor(
+    readonly index: number,
+    readonly content: string,
+    readonly key: EventKey,
+  ) {}
+  get event(): RelayEvent {
+    return (this.#event ??= JSON.parse(this.content) as RelayEvent);
+  }
+  release(): void {
+    this.#event = undefined;
+  }
+}
+
+/** The item again from a worker's verdict (its event parsed when first asked for). */
 export function itemOf(index: number, v: Verdict): Item {
-  if (v.ok) return { index, kind: 'valid', event: JSON.parse(v.content) as RelayEvent, content: v.content };
+  if (v.ok) return new VerdictItem(index, v.content, { id: v.id, seq: v.seq, caseId: v.caseId });
   const { ok: _ok, ...refusal } = v;
   return { index, kind: 'invalid', ...refusal };
+}
+
+/** Let go of the parsed events of items read from verdicts (they are parsed again if asked for). */
+export function releaseEvents(items: readonly Item[]): void {
+  for (const item of items) if (item instanceof VerdictItem) item.release();
 }

@@ -20,7 +20,7 @@ import { beginPush, takeSyncLock, type Database, type Queryable } from '../db/da
 import { HubError } from '../errors';
 import { opensCase, planCasesAndGrants } from './audience';
 import { readBatchContext, type BatchContext, type BatchKeys } from './batch-context';
-import { isRecord, type Item } from './classify';
+import { isRecord, releaseEvents, type Item, type ValidItem } from './classify';
 import { prepareWrite, runWrite, writeBatch, writeInThreadGroup, type BatchWrite, type PreparedWrite, type Written } from './batch-write';
 import type { Cursor } from './cursor';
 import { StationKnowledge } from './knowledge';
@@ -92,14 +92,14 @@ export async function pushEvents(
 
 /** Take a push's events as validated (validator.ts: a worker reads the body). */
 export async function pushItems(db: Database, me: StationInfo, items: readonly Item[], basis: ReadonlyMap<string, Cursor>): Promise<PushOutcome> {
-  const valid = items.filter((i): i is Extract<Item, { kind: 'valid' }> => i.kind === 'valid');
+  const valid = items.filter((i): i is ValidItem => i.kind === 'valid');
   const seqOfId = new Map<string, number>();
-  for (const v of valid) if (!seqOfId.has(v.event.id)) seqOfId.set(v.event.id, v.event.seq);
+  for (const v of valid) if (!seqOfId.has(v.key.id)) seqOfId.set(v.key.id, v.key.seq);
   const batch: BatchKeys = {
     ids: [...seqOfId.keys()],
     idSeqs: [...seqOfId.values()],
-    seqs: [...new Set(valid.map((v) => v.event.seq))],
-    caseIds: [...new Set(valid.map((v) => v.event.caseId))],
+    seqs: [...new Set(valid.map((v) => v.key.seq))],
+    caseIds: [...new Set(valid.map((v) => v.key.caseId))],
   };
   // the shipped years and those loaded at the hub (re-read at most once a minute)
   const calendar = await refreshCalendar(db);
@@ -139,10 +139,9 @@ async function pushOnPool(db: Database, me: StationInfo, items: readonly Item[],
   try {
     outcome = await db.transaction(async (tx): Promise<PushOutcome | null> => {
       await beginPush(tx, me.stationId);
-      const ahead = await readBatchContext(tx, me, batch, 'resent');
-      const decision = decide(me, items, basis, calendar, ahead);
-      if (!(decision instanceof HubError)) {
-        const prepared = prepareWrite({ ...decision.write, guard: guardOf(ahead, batch) });
+      const judged = judgeAhead(me, items, basis, calendar, await readBatchContext(tx, me, batch, 'resent'), batch);
+      if (judged) {
+        const { prepared, decision } = judged;
         const writer = db.threadWriter;
         if (writer?.healthy) {
           // the writer thread's next group (pg-writer.ts), which takes the sync lock itself
@@ -213,6 +212,27 @@ async function pushOnOneConnection(
   });
 }
 
+/**
+ * Judge a batch on a context read ahead and encode its guarded write, or null when it is
+ * refused (judged again under the lock, where the refusal is thrown). What then waits for the
+ * write holds the encoded write and the answer, not the parsed events nor the context
+ * (classify.ts: releaseEvents): they are garbage before the wait.
+ */
+function judgeAhead(
+  me: StationInfo,
+  items: readonly Item[],
+  basis: ReadonlyMap<string, Cursor>,
+  calendar: WorkCalendar,
+  ahead: BatchContext,
+  batch: BatchKeys,
+): { prepared: PreparedWrite; decision: Answer } | null {
+  const judged = decide(me, items, basis, calendar, ahead);
+  if (judged instanceof HubError) return null;
+  const prepared = prepareWrite({ ...judged.write, guard: guardOf(ahead, batch) });
+  releaseEvents(items);
+  return { prepared, decision: withoutEvents(judged) };
+}
+
 function guardOf(ahead: BatchContext, batch: BatchKeys): NonNullable<BatchWrite['guard']> {
   return { aheadMax: ahead.maxHubSeq, caseIds: batch.caseIds, stationCount: ahead.stationCount };
 }
@@ -253,13 +273,21 @@ interface Decision {
   write: BatchWrite;
 }
 
+/** A decision once its write is encoded: what its answer needs, without the events. */
+type Answer = Omit<Decision, 'write'> & { accepted: number };
+
+function withoutEvents(d: Decision): Answer {
+  const { write, ...rest } = d;
+  return { ...rest, accepted: write.accepted.length };
+}
+
 /** The outcome of a written decision; `shift`: how far its new hub numbers moved when written. */
-function outcomeOf(d: Decision, shift: number): PushOutcome {
+function outcomeOf(d: Decision | Answer, shift: number): PushOutcome {
   const results = shift === 0 ? d.results : d.results.map((r) => (r.status === 'accepted' ? { ...r, hubSeq: r.hubSeq + shift } : r));
   return {
     response: { results, gaps: d.progress.gaps, contiguousSeq: d.progress.contiguousSeq },
     refused: d.refused,
-    accepted: d.write.accepted.length,
+    accepted: 'accepted' in d ? d.accepted : d.write.accepted.length,
     duplicates: d.duplicates,
   };
 }

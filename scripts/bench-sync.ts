@@ -110,6 +110,9 @@ const REFERENCE = { dexieBulkPutPerSec: 15_000, rawInsertPerSec: { pglite: 83_00
 
 type Kind = 'pglite' | 'postgres';
 const LABEL: Record<Kind, string> = { pglite: 'PGlite', postgres: 'PostgreSQL' };
+/** the processes (by name) of each database's server, and of the browser, for the CPU figures */
+const SERVER_PROCESSES: Record<Kind, string[]> = { pglite: [], postgres: ['postgres'] };
+const BROWSER_PROCESSES = ['chromium', 'chrome'];
 
 // ---- arguments --------------------------------------------------------------------------
 
@@ -646,10 +649,16 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
   await settle();
   console.log('   the hub is back: pushOutbox ...');
   let h0 = snapshot(handler);
-  const push = await phase(page, `${kind}-push`, () =>
-    page.evaluate((o) => window.relaySyncBench.push(o), { dbName: db110, hubUrl, token: token110, stationId: STATION_110.stationId }),
+  const pushCpuSpent = cpuAccounting(SERVER_PROCESSES[kind]);
+  const pushBrowserCpuSpent = cpuAccounting(BROWSER_PROCESSES);
+  const push = await nodePhase(`${kind}-hub-push`, () =>
+    phase(page, `${kind}-push`, () =>
+      page.evaluate((o) => window.relaySyncBench.push(o), { dbName: db110, hubUrl, token: token110, stationId: STATION_110.stationId }),
+    ),
   );
   const pushHub = since(handler, h0, PUSH);
+  const pushCpu = pushCpuSpent();
+  const pushBrowserCpu = pushBrowserCpuSpent();
   const delivered = push.after.outbox === 0 && push.after.outboxCounter === 0 && push.after.sequenced === opts.events && push.summary.accepted === opts.events;
   console.log(
     `   ${secs(push.ms)}: ${push.summary.batches} batches, ${int(push.summary.accepted)} accepted, ${push.summary.rejected} rejected; outbox now ${push.after.outbox}, ` +
@@ -663,6 +672,13 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     `   waiting for the hub ${secs(push.network.ms)} (hub handler ${secs(pushHub.ms)}), in the browser outside hub calls (the rest overlaps them) ${secs(push.ms - push.network.ms)}; ` +
       `RAW INSERT of ${int(opts.events)} rows, 500 a statement: ${secs(raw1Ms)}`,
   );
+  if (pushCpu && pushBrowserCpu) {
+    console.log(
+      `   CPU meanwhile (with the benchmark's count of the store after it): the browser ${secs(pushBrowserCpu.serverMs)}, this process (the hub and its threads) ${secs(pushCpu.selfMs)}` +
+        `${kind === 'postgres' ? `, the PostgreSQL server ${secs(pushCpu.serverMs)}` : ''}; the whole machine ${secs(pushCpu.machineMs)} ` +
+        `(${Math.round((100 * pushCpu.machineMs) / Math.max(1, pushCpu.machineCapacityMs))} % of its cores)`,
+    );
+  }
   const deliver = {
     ms: push.ms,
     eventsPerSec: rate(opts.events, push.ms),

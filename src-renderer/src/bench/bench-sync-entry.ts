@@ -28,7 +28,7 @@ import { AUTO_CASE_NO, recordCommands } from '../store/record';
 import { createHubClient, type HubClient } from '../sync/hub-client';
 import { startMemorySearch } from '../store/memory-search-source';
 import { CURSOR_KEY, pullAll } from '../sync/pull';
-import { applyPushResponse, nextBatch, pushOutbox } from '../sync/push';
+import { applyPushResponse, nextBatchRead, pushOutbox } from '../sync/push';
 
 // ---- databases --------------------------------------------------------------------------
 
@@ -274,14 +274,15 @@ const api = {
     const t0 = performance.now();
     for (;;) {
       let t = performance.now();
-      const batch = await nextBatch(db, 500, 1024 * 1024);
+      const read = await nextBatchRead(db, 500, 1024 * 1024);
+      const batch = read.events;
       parts.nextBatch += performance.now() - t;
       if (batch.length === 0) break;
       t = performance.now();
-      const response = await client.push(batch);
+      const response = await client.push(batch, read.basis);
       parts.hub += performance.now() - t;
       t = performance.now();
-      await applyPushResponse(db, response, options.stationId, batch);
+      await applyPushResponse(db, response, options.stationId, batch, read.basis, read.sent);
       parts.applyPushResponse += performance.now() - t;
       batches++;
       events += batch.length;

@@ -11,7 +11,7 @@ import { applyEvent, canonicalJson, foldCase, orderForFold, parseEvent, type Cas
 import { CounterDelta } from './counters';
 import type { RelayDb, SettingRow, StoredCase, StoredEvent } from './db';
 import { foldTipOf, tipAfter, toCaseState, toStoredCase } from './projection';
-import { withHubSeqs } from './hub-seqs';
+import { readRenumbered, renumberedRow, withHubSeqs } from './hub-seqs';
 import { eventsByCase } from './refold';
 import { putAll } from './write-and-commit';
 
@@ -126,12 +126,13 @@ export async function applyExternalEvents(
     // every read that does not depend on another, in one round trip
     const caseIds = [...new Set(parsed.map((p) => p.event.caseId))];
     const counters = new CounterDelta();
-    const [held, lseqRow, caseRows] = await Promise.all([
+    const [held, lseqRow, caseRows, , renumbered] = await Promise.all([
       // with the numbers of our own acknowledged pushes (hub-seqs.ts): those need no rewrite
       heldEvents(db, parsed.map((p) => p.event.id)).then((rows) => withHubSeqs(db, rows)),
       db.settings.get(LSEQ_KEY),
       caseRowsOf(db, caseIds),
       counters.prefetch(db),
+      readRenumbered(db),
     ]);
     const toAdd: Array<{ event: RelayEvent; hubSeq: number | null }> = [];
     const toSequence: StoredEvent[] = [];
@@ -203,7 +204,15 @@ export async function applyExternalEvents(
     await putAll(
       tx,
       [
-        { table: db.settings, rows: [...(added.length > 0 ? [{ key: LSEQ_KEY, value: lseqAfter }] : []), ...(options.settings ?? [])] },
+        {
+          table: db.settings,
+          rows: [
+            ...(added.length > 0 ? [{ key: LSEQ_KEY, value: lseqAfter }] : []),
+            // held rows given a number: counted (hub-seqs.ts RENUMBERED_KEY)
+            ...(toSequence.length > 0 ? [renumberedRow(renumbered)] : []),
+            ...(options.settings ?? []),
+          ],
+        },
         { table: db.events, rows: [...added, ...toSequence] },
         { table: db.cases, rows },
         { table: db.counters, rows: counters.rows() },

@@ -13,7 +13,7 @@
  * instead, see push.ts); otherwise the latest acknowledgement's. Every reader of hubSeq goes
  * through withHubSeqs or readAllEvents, inside a transaction that includes `hubAcks`, or none.
  */
-import type { HubAckRow, RelayDb, StoredEvent } from './db';
+import type { HubAckRow, RelayDb, SettingRow, StoredEvent } from './db';
 
 /**
  * Record one acknowledgement's numbers (call inside the transaction that settles the outbox),
@@ -27,6 +27,26 @@ export async function recordHubSeqs(
   if (numbers.length === 0) return;
   const kept = numbers.map(([id]) => (typeof bases[id] === 'string' ? bases[id] : null));
   await db.hubAcks.add({ ids: numbers.map(([id]) => id), hubSeqs: numbers.map(([, n]) => n), ...(kept.some((b) => b !== null) ? { bases: kept } : {}) });
+}
+
+/**
+ * How many times event rows held here have been given another hub number on the row itself (a
+ * pull or a backup numbering events this desk held: apply-external.ts; an acknowledgement that
+ * disagrees with a row's number: push.ts). Those are the only writes to an event row once it is
+ * recorded, and each bumps this count in its own transaction, so rows read while the count was
+ * n are still as read while it is n (a push's answer is recorded against the rows it sent, read
+ * when its batch was: push.ts). A settings row; none is 0.
+ */
+export const RENUMBERED_KEY = 'local:renumbered';
+
+export async function readRenumbered(db: RelayDb): Promise<number> {
+  const row = await db.settings.get(RENUMBERED_KEY);
+  return typeof row?.value === 'number' ? row.value : 0;
+}
+
+/** The settings row that counts one more renumbering after `before` (readRenumbered). */
+export function renumberedRow(before: number): SettingRow {
+  return { key: RENUMBERED_KEY, value: before + 1 };
 }
 
 /** id → number from acknowledgement rows, later rows winning; only `want` ids when given. */

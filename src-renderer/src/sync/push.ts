@@ -10,9 +10,9 @@ import { canonicalJson, foldCase, orderForFold } from '../../../src-common/domai
 import { MAX_PUSH_BYTES, MAX_PUSH_EVENTS, type PushResponse } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../store/counters';
 import type { RejectedRow, RelayDb, StoredEvent } from '../store/db';
-import { acknowledgedBases, recordHubSeqs, withHubSeqs } from '../store/hub-seqs';
+import { acknowledgedBases, readRenumbered, recordHubSeqs, renumberedRow, withHubSeqs } from '../store/hub-seqs';
 import { toCaseState } from '../store/projection';
-import { eventsByCase, refoldCases } from '../store/refold';
+import { eventsByCase, eventsOfCases, keysOfCases, refoldCases } from '../store/refold';
 import { pushBody, type HubClient } from './hub-client';
 
 export interface PushOptions {
@@ -44,6 +44,18 @@ interface ReadBatch {
   body: string;
   /** the lseq of the last outbox row this batch took (or skipped: its event is not held) */
   lastLseq: number;
+  /** the batch's event rows as read, and the renumbering count they were read at (SentRows) */
+  sent: SentRows;
+}
+
+/**
+ * A batch's event rows as read to send them, and the renumbering count when they were read
+ * (hub-seqs.ts RENUMBERED_KEY): while it is unchanged, the rows are still as read, and
+ * recording the batch's answer need not read them again.
+ */
+export interface SentRows {
+  rows: StoredEvent[];
+  renumbered: number;
 }
 
 /**
@@ -62,9 +74,14 @@ async function eventsOf(db: RelayDb, rows: ReadonlyArray<{ eventId: string; lseq
 
 /** The next batch after local number `after`, oldest first, within the count and byte limits (at least one event). */
 async function readBatch(db: RelayDb, maxEvents: number, maxBytes: number, after: number): Promise<ReadBatch> {
-  const rows = await db.outbox.where('lseq').above(after).limit(maxEvents).toArray();
-  if (rows.length === 0) return { events: [], basis: {}, body: '', lastLseq: after };
-  const events = await eventsOf(db, rows);
+  // one read transaction: the rows and the renumbering count as of one moment
+  const [rows, events, renumbered] = await db.transaction('r', [db.outbox, db.events, db.settings], async () => {
+    const queued = await db.outbox.where('lseq').above(after).limit(maxEvents).toArray();
+    if (queued.length === 0) return [queued, [], 0] as const;
+    return [queued, ...(await Promise.all([eventsOf(db, queued), readRenumbered(db)]))] as const;
+  });
+  if (rows.length === 0) return { events: [], basis: {}, body: '', lastLseq: after, sent: { rows: [], renumbered } };
+  const sentRows: StoredEvent[] = [];
   const batch: Array<Record<string, unknown>> = [];
   const serialized: string[] = [];
   const basis: Record<string, string> = {};
@@ -78,18 +95,24 @@ async function readBatch(db: RelayDb, maxEvents: number, maxBytes: number, after
       const size = encoder.encode(json).length + 1 + (recordedAt ? e.id.length + recordedAt.length + 6 : 0);
       if (batch.length > 0 && bytes + size > maxBytes) break;
       batch.push(w);
+      sentRows.push(e);
       serialized.push(json);
       if (recordedAt) basis[e.id] = recordedAt;
       bytes += size;
     }
     lastLseq = rows[i]!.lseq;
   }
-  return { events: batch, basis, body: pushBody(serialized, basis), lastLseq };
+  return { events: batch, basis, body: pushBody(serialized, basis), lastLseq, sent: { rows: sentRows, renumbered } };
 }
 
 /** The next batch, oldest first, within the count and byte limits (always at least one event). */
 export async function nextBatch(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Array<Record<string, unknown>>> {
-  return (await readBatch(db, maxEvents, maxBytes, -Infinity)).events;
+  return (await nextBatchRead(db, maxEvents, maxBytes)).events;
+}
+
+/** nextBatch, with what recording its answer can use (applyPushResponse's `basis` and `sentRows`). */
+export async function nextBatchRead(db: RelayDb, maxEvents: number, maxBytes: number): Promise<Pick<ReadBatch, 'events' | 'basis' | 'sent'>> {
+  return readBatch(db, maxEvents, maxBytes, -Infinity);
 }
 
 /**
@@ -163,8 +186,33 @@ async function removeFromOutbox(db: RelayDb, settled: readonly string[]): Promis
 }
 
 /**
+ * Every event of the numbered cases, as held now. With the batch's rows as read to send them
+ * (`sent`), while no row has been renumbered since (the count is unchanged), only the primary
+ * keys of the span the cases' ids cover are read, and only the events among them that the
+ * batch does not hold: usually none, where reading the batch's own events again was the
+ * largest part of recording an answer. Otherwise (or when that span holds many other events)
+ * everything is read (eventsOfCases). In the order eventsOfCases gives (by case, then id).
+ */
+async function eventsOfNumberedCases(db: RelayDb, caseIds: readonly string[], sent: SentRows | undefined): Promise<StoredEvent[]> {
+  if (!sent || sent.rows.length === 0 || caseIds.length === 0 || (await readRenumbered(db)) !== sent.renumbered) return eventsOfCases(db, caseIds);
+  const wanted = new Set(caseIds);
+  const known = new Map(sent.rows.map((e) => [e.id, e]));
+  const keys = await keysOfCases(db, caseIds);
+  if (keys === null) return eventsOfCases(db, caseIds);
+  const others = keys.filter((id) => !known.has(id));
+  const out: StoredEvent[] = [];
+  for (const id of keys) {
+    const e = known.get(id);
+    if (e && wanted.has(e.caseId)) out.push(e);
+  }
+  if (others.length > 0) for (const e of await db.events.bulkGet(others)) if (e && wanted.has(e.caseId)) out.push(e);
+  return out.sort((a, b) => (a.caseId === b.caseId ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.caseId < b.caseId ? -1 : 1));
+}
+
+/**
  * Record the hub's answer for one batch, in one transaction. `sent`: the batch as sent (its
  * events' case ids spare reading them again); any answered id not in it is read from the store.
+ * `sentRows`: the batch's rows as read to send them (ReadBatch.sent), when known.
  */
 export async function applyPushResponse(
   db: RelayDb,
@@ -172,6 +220,7 @@ export async function applyPushResponse(
   stationId: string,
   sent: ReadonlyArray<Record<string, unknown>> = [],
   bases: Readonly<Record<string, string>> = {},
+  sentRows?: SentRows,
 ): Promise<Omit<PushSummary, 'batches'>> {
   return db.transaction('rw', [db.events, db.hubAcks, db.outbox, db.rejected, db.counters, db.cases, db.settings], async () => {
     let accepted = 0;
@@ -204,7 +253,7 @@ export async function applyPushResponse(
       const caseId = caseOf.get(id);
       if (caseId !== undefined) caseIds.add(caseId);
     }
-    const rows = caseIds.size ? await db.events.where('caseId').anyOf([...caseIds]).toArray() : [];
+    const rows = await eventsOfNumberedCases(db, [...caseIds], sentRows);
     const before = await withHubSeqs(db, rows);
 
     // the numbers: beside the event rows, unless a row already carries a different one
@@ -227,7 +276,11 @@ export async function applyPushResponse(
     }
     // with the cursor each was recorded at: sent again later (gaps), it is judged by it again
     await recordHubSeqs(db, toStore, bases);
-    if (toRewrite.length) await db.events.bulkPut(toRewrite);
+    if (toRewrite.length) {
+      // rows renumbered: counted (hub-seqs.ts RENUMBERED_KEY)
+      await db.settings.put(renumberedRow(await readRenumbered(db)));
+      await db.events.bulkPut(toRewrite);
+    }
     const present = await removeFromOutbox(db, settled);
 
     // the hub lacks some of our sequence numbers: queue those events again
@@ -317,7 +370,7 @@ export async function pushOutbox(db: RelayDb, client: HubClient, stationId: stri
     if (pipelined) following = send(client, next);
     let r: Omit<PushSummary, 'batches'>;
     try {
-      r = await applyPushResponse(db, response, stationId, current.events, current.basis);
+      r = await applyPushResponse(db, response, stationId, current.events, current.basis, current.sent);
     } catch (e) {
       if (following) await following.catch(() => undefined);
       throw e;

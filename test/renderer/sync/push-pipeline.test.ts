@@ -10,17 +10,18 @@
  * The fault suite (test/sync) runs the same code against the real hub over HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOTLINE_TARGET, intakeCommands, type IntakeDraft, type RelayEvent, type Station } from '../../../src-common/domain';
+import { HOTLINE_TARGET, foldCase, intakeCommands, type IntakeDraft, type RelayEvent, type Station } from '../../../src-common/domain';
 import type { PushResponse, PushResult } from '../../../src-common/protocol/v1';
 import { COUNTER } from '../../../src-renderer/src/store/counters';
 import type { RelayDb, StoredEvent } from '../../../src-renderer/src/store/db';
-import { acknowledgedBases, countSequenced, readAllEvents } from '../../../src-renderer/src/store/hub-seqs';
+import { acknowledgedBases, countSequenced, readAllEvents, readRenumbered, renumberedRow } from '../../../src-renderer/src/store/hub-seqs';
+import { toCaseState } from '../../../src-renderer/src/store/projection';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import { recordCommands } from '../../../src-renderer/src/store/record';
 import { HubError, type HubClient } from '../../../src-renderer/src/sync/hub-client';
 import { CURSOR_KEY } from '../../../src-renderer/src/store/pull-cursor';
-import { applyPushResponse, pushOutbox } from '../../../src-renderer/src/sync/push';
-import { P110, stationOf } from '../../domain/fixtures';
+import { applyPushResponse, pushOutbox, type SentRows } from '../../../src-renderer/src/sync/push';
+import { CaseScript, H12345, P110, stationOf, T0 } from '../../domain/fixtures';
 import { expectCountersRight, freshDb, steppingClock } from '../store/helpers';
 
 const desk: Station = stationOf(P110, 'police110', '王强');
@@ -206,6 +207,122 @@ describe('recording the hub’s answer', () => {
     expect(await d.events.count()).toBe(3);
     expect((await readAllEvents(d)).map((e) => e.hubSeq)).toEqual([1, null, 2]);
     expect(await d.outbox.count()).toBe(0);
+  });
+});
+
+describe('recording an answer against the rows as sent', () => {
+  /** the rows of `events` as the store holds them, as a batch read would have them */
+  async function asSent(d: RelayDb, events: readonly RelayEvent[]): Promise<SentRows> {
+    const rows = (await d.events.bulkGet(events.map((e) => e.id))) as StoredEvent[];
+    return { rows, renumbered: await readRenumbered(d) };
+  }
+  const answerAll = (events: readonly RelayEvent[]): PushResponse => ({
+    results: events.map((e, i) => ({ id: e.id, status: 'accepted' as const, hubSeq: i + 1 })),
+    gaps: [],
+    contiguousSeq: 0,
+  });
+
+  it('while no row was renumbered, the rows as sent are taken as held (not read again)', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 1);
+    const sent = await asSent(d, events);
+    // stand-in: the second row, as this batch read it, carried a number (the store's has none)
+    sent.rows[1] = { ...sent.rows[1]!, hubSeq: 999 };
+    await applyPushResponse(d, answerAll(events), desk.stationId, events as unknown as Array<Record<string, unknown>>, {}, sent);
+    const rows = new Map((await d.events.toArray()).map((e) => [e.id, e.hubSeq]));
+    // recorded as for a row holding 999: the row rewritten with the answer's number
+    expect(rows.get(events[1]!.id)).toBe(2);
+    expect((await d.hubAcks.toArray()).map((r) => r.ids)).toEqual([[events[0]!.id, events[2]!.id]]);
+    expect(await readRenumbered(d)).toBe(1);
+  });
+
+  it('once a row was renumbered after the batch was read, the cases’ events are read again', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 1);
+    const sent = await asSent(d, events);
+    sent.rows[1] = { ...sent.rows[1]!, hubSeq: 999 };
+    await d.settings.put(renumberedRow(sent.renumbered));
+    await applyPushResponse(d, answerAll(events), desk.stationId, events as unknown as Array<Record<string, unknown>>, {}, sent);
+    // the store's rows, as they are: none numbered, so every number goes to the acknowledgement
+    expect((await d.events.toArray()).map((e) => e.hubSeq)).toEqual([null, null, null]);
+    expect((await d.hubAcks.toArray()).map((r) => r.ids)).toEqual([events.map((e) => e.id)]);
+    expect((await readAllEvents(d)).map((e) => e.hubSeq)).toEqual([1, 2, 3]);
+  });
+
+  it('a pull that numbers a sent event while its push is at the hub counts a renumbering: the answer then wins on the row', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 2);
+    const hub = new FakeHub();
+    const push = hub.push.bind(hub);
+    hub.push = async (batch, basis) => {
+      // a pull brings the first event back with another number (a hub restored from a backup)
+      if (hub.sent.length === 0) await applyExternalEvents(d, [{ event: events[0]!, hubSeq: 50 }], undefined, { hubNumbers: true });
+      return push(batch, basis);
+    };
+    expect(await readRenumbered(d)).toBe(0);
+    await pushOutbox(d, hub, desk.stationId);
+    expect(await readRenumbered(d)).toBe(2); // the pull's, then the answer's rewrite
+    const held = new Map((await readAllEvents(d)).map((e) => [e.id, e.hubSeq]));
+    expect(held.get(events[0]!.id)).toBe(1);
+    expect([...held.values()]).toEqual([1, 2, 3, 4, 5, 6]);
+    await expectCountersRight(d, expect);
+  });
+
+  it('an event recorded on a sent case while its push is at the hub is part of the case when the answer is recorded', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 3);
+    const caseId = events[3]!.caseId;
+    const hub = new FakeHub();
+    const push = hub.push.bind(hub);
+    let note: RelayEvent[] = [];
+    hub.push = async (batch, basis) => {
+      if (hub.sent.length === 0) note = await recordCommands(d, { station: desk }, [{ caseId, type: 'case.noteAdded', payload: { text: '来电人补充门牌号' } }]);
+      return push(batch, basis);
+    };
+    await pushOutbox(d, hub, desk.stationId, { maxEvents: 6 });
+    expect(note).toHaveLength(1);
+    expect(hub.sent.map((b) => b.length)).toEqual([6, 4]);
+    const all = await readAllEvents(d);
+    expect(all.every((e) => e.hubSeq !== null)).toBe(true);
+    // the case row is the fold of all its events, the note among them
+    const row = await d.cases.get(caseId);
+    expect(toCaseState(row!)).toEqual(foldCase(all.filter((e) => e.caseId === caseId)));
+    expect(row).toMatchObject({ noteCount: 1, eventCount: 4, lastEventId: note[0]!.id });
+    await expectCountersRight(d, expect);
+  });
+
+  it('another desk’s event pulled onto a sent case while its push is at the hub counts in the fold check', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 1);
+    const caseId = events[0]!.caseId;
+    const sent = await asSent(d, events);
+    // meanwhile a pull brings 12345's acknowledgement of the transfer, numbered after them
+    const ack = new CaseScript(T0, caseId).add(H12345, 'case.acknowledged', { of: 'transfer', station: H12345 }, 30);
+    await applyExternalEvents(d, [{ event: ack, hubSeq: 4 }], undefined, { hubNumbers: true });
+    expect(await readRenumbered(d)).toBe(sent.renumbered); // an added event renumbers nothing
+    const held = await d.cases.get(caseId);
+    expect(held!.ownerId).toBe(desk.stationId); // folded before our unnumbered events: not 12345's yet
+    await applyPushResponse(d, answerAll(events), desk.stationId, events as unknown as Array<Record<string, unknown>>, {}, sent);
+    // in hub order the acknowledgement comes last: the case is folded again, 12345 owns it
+    const all = (await readAllEvents(d)).filter((e) => e.caseId === caseId);
+    expect(all.map((e) => e.hubSeq)).toEqual(expect.arrayContaining([1, 2, 3, 4]));
+    const row = await d.cases.get(caseId);
+    expect(toCaseState(row!)).toEqual(foldCase(all));
+    expect(row).toMatchObject({ status: 'pending', ownerId: H12345.stationId });
+    await expectCountersRight(d, expect);
+  });
+
+  it('applying pulled events counts a renumbering only when a held row takes a number', async () => {
+    const d = db();
+    const events = await recordIntakes(d, 1);
+    // nothing held numbered: none counted
+    await applyExternalEvents(d, [], undefined, { hubNumbers: true });
+    expect(await readRenumbered(d)).toBe(0);
+    await applyExternalEvents(d, [{ event: events[0]!, hubSeq: 7 }], undefined, { hubNumbers: true });
+    expect(await readRenumbered(d)).toBe(1);
+    // the same number again: nothing rewritten, nothing counted
+    await applyExternalEvents(d, [{ event: events[0]!, hubSeq: 7 }], undefined, { hubNumbers: true });
+    expect(await readRenumbered(d)).toBe(1);
   });
 });
 

@@ -54,7 +54,7 @@ import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { cpuAccounting } from './cpu-accounting';
+import { cpuAccounting, type CpuSpent } from './cpu-accounting';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -563,6 +563,15 @@ async function nodePhase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Where the CPU went during a browser phase (with the benchmark's own checks of the store after it). */
+function cpuMeanwhile(kind: Kind, cpu: CpuSpent, browser: CpuSpent): string {
+  return (
+    `CPU meanwhile (with the benchmark's count of the store after it): the browser ${secs(browser.serverMs)}, this process (the hub and its threads) ${secs(cpu.selfMs)}` +
+    `${kind === 'postgres' ? `, the PostgreSQL server ${secs(cpu.serverMs)}` : ''}; the whole machine ${secs(cpu.machineMs)} ` +
+    `(${Math.round((100 * cpu.machineMs) / Math.max(1, cpu.machineCapacityMs))} % of its cores)`
+  );
+}
+
 // ---- one database ----------------------------------------------------------------------------
 
 interface HandlerTimes {
@@ -672,13 +681,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     `   waiting for the hub ${secs(push.network.ms)} (hub handler ${secs(pushHub.ms)}), in the browser outside hub calls (the rest overlaps them) ${secs(push.ms - push.network.ms)}; ` +
       `RAW INSERT of ${int(opts.events)} rows, 500 a statement: ${secs(raw1Ms)}`,
   );
-  if (pushCpu && pushBrowserCpu) {
-    console.log(
-      `   CPU meanwhile (with the benchmark's count of the store after it): the browser ${secs(pushBrowserCpu.serverMs)}, this process (the hub and its threads) ${secs(pushCpu.selfMs)}` +
-        `${kind === 'postgres' ? `, the PostgreSQL server ${secs(pushCpu.serverMs)}` : ''}; the whole machine ${secs(pushCpu.machineMs)} ` +
-        `(${Math.round((100 * pushCpu.machineMs) / Math.max(1, pushCpu.machineCapacityMs))} % of its cores)`,
-    );
-  }
+  if (pushCpu && pushBrowserCpu) console.log(`   ${cpuMeanwhile(kind, pushCpu, pushBrowserCpu)}`);
   const deliver = {
     ms: push.ms,
     eventsPerSec: rate(opts.events, push.ms),
@@ -699,10 +702,17 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     console.log(`2. a fresh 12345 desk pulls (pullAll, pages of ${limit}) ...`);
     await settle();
     h0 = snapshot(handler);
-    const pull = await phase(page, `${kind}-pull-${limit}`, () =>
-      page.evaluate((o) => window.relaySyncBench.pull(o), { dbName: dbName(`12345-pull-${limit}`), hubUrl, token: token12345, limit }),
+    const pullCpuSpent = cpuAccounting(SERVER_PROCESSES[kind]);
+    const pullBrowserCpuSpent = cpuAccounting(BROWSER_PROCESSES);
+    const pull = await nodePhase(`${kind}-hub-pull-${limit}`, () =>
+      phase(page, `${kind}-pull-${limit}`, () =>
+        page.evaluate((o) => window.relaySyncBench.pull(o), { dbName: dbName(`12345-pull-${limit}`), hubUrl, token: token12345, limit }),
+      ),
     );
     const pullHub = since(handler, h0, PULL);
+    const pullCpu = pullCpuSpent();
+    const pullBrowserCpu = pullBrowserCpuSpent();
+    if (pullCpu && pullBrowserCpu) console.log(`   ${cpuMeanwhile(kind, pullCpu, pullBrowserCpu)}`);
     if (pull.summary.added !== opts.events) throw new Error(`the 12345 desk took in ${pull.summary.added} events, not ${opts.events}`);
     const pre = await page.evaluate((o) => window.relaySyncBench.prefetch(o), { hubUrl, token: token12345, limit });
     await settle();

@@ -738,7 +738,7 @@ async function runDatabase(kind: Kind, page: Page, opts: Options, ingest: Ingest
     };
     console.log(
       `   pull+apply ${int(r.endToEnd.eventsPerSec)} events/s (${secs(pull.ms)}, ${pull.summary.pages} pages, ${int(pull.after.cases)} cases; waiting for the hub ${secs(pull.network.ms)}, hub handler ${secs(pullHub.ms)}); ` +
-        `apply only ${int(r.apply.eventsPerSec)} events/s (${secs(apply.ms)}); RAW Dexie bulkPut ${int(r.rawBulkPut.rowsPerSec)} rows/s`,
+        `apply only ${int(r.apply.eventsPerSec)} events/s (${secs(apply.ms)}); the pages alone, fetched again with nothing applied ${secs(pre.ms)}; RAW Dexie bulkPut ${int(r.rawBulkPut.rowsPerSec)} rows/s`,
     );
     if (breakdown) {
       const b = breakdown;

@@ -18,7 +18,7 @@ import { readCursor } from '../store/pull-cursor';
 import { checkAfterUncleanEnd, tornSigns } from '../store/crash-check';
 import { DEFAULT_DB_NAME, RelayDb } from '../store/db';
 import { fillDemoData } from '../store/demo-fill';
-import { queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
+import { answeredFromMemory, queryCasePage, type ListFilter, type ListSort } from '../store/list-query';
 import { memorySearchOf, startMemorySearch, stopMemorySearch, type MemorySearchState } from '../store/memory-search-source';
 import { AUTO_CASE_NO, predictionStats, recordCommands } from '../store/record';
 
@@ -206,8 +206,9 @@ function querySpecs(): QuerySpec[] {
       name: 'urgency=urgent, updatedAt desc',
       filter: { urgency: 'urgent' },
       sort: { key: 'updatedAt', dir: 'desc' },
-      raw: (db) => db.cases.where('[urgency+updatedAt]').between(['urgent', ''], ['urgent', '\uffff']).reverse().limit(50).toArray(),
-      rawLabel: "where('[urgency+updatedAt]').between(...).reverse().limit(50)",
+      // no case index by urgency since v7: the in-memory index proposes the page
+      raw: (db) => db.cases.bulkGet(pageIds(db, { urgency: 'urgent' }, { key: 'updatedAt', dir: 'desc' })),
+      rawLabel: 'cases.bulkGet of the 51 ids of the page (reading its rows, nothing else)',
     },
     {
       name: `category=${category}, receivedAt desc`,
@@ -371,7 +372,8 @@ const api = {
       const real: number[] = [];
       const raw: number[] = [];
       const beforeFill: number[] = [];
-      const searches = Boolean(spec.filter.search);
+      // asked of the in-memory index: also timed on the connection without it (the rows walked)
+      const searches = answeredFromMemory(spec.filter, spec.sort);
       let fallbackPlan: string | null = null;
       if (searches) {
         fallbackPlan = (await queryCasePage(idbOnly, spec.filter, spec.sort, 50)).plan;

@@ -10,6 +10,7 @@ import {
   loadDefaultCatalogue,
   NATURE_LABELS,
   NATURES,
+  queryTerms,
   STATUS_LABELS,
   STATUSES,
   URGENCY_LABELS,
@@ -21,7 +22,7 @@ import {
 import { useDesk } from '../app/desk-store';
 import { COUNTER } from '../store/counters';
 import type { StoredCase } from '../store/db';
-import { queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
+import { answeredFromMemory, queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
 import { memorySearchPreparing } from '../store/memory-search-source';
 import { caseColumns, caseTableFeatures, gridTemplate, type CaseColumnMeta } from './case-columns';
 import { useListPrefs } from './list-prefs';
@@ -43,8 +44,9 @@ export function CaseListScreen() {
   const [rows, setRows] = useState<StoredCase[]>([]);
   const [next, setNext] = useState<PageCursor | null>(null);
   const [loading, setLoading] = useState(false);
-  // a search asked before the in-memory search is filled waits for it (a few seconds at most, right after opening)
-  const [preparingSearch, setPreparingSearch] = useState(false);
+  // a search (or a filter no case index serves) asked before the in-memory index is filled
+  // waits for it (a few seconds at most, right after opening): what is being prepared, or null
+  const [preparing, setPreparing] = useState<'搜索' | '筛选' | null>(null);
   const [error, setError] = useState('');
   const [active, setActive] = useState(0);
   const queryId = useRef(0);
@@ -71,10 +73,10 @@ export function CaseListScreen() {
     const id = ++queryId.current;
     setLoading(true);
     setError('');
-    const preparing = Boolean(filter.search?.trim()) && memorySearchPreparing(db);
-    setPreparingSearch(preparing);
-    // a wait of seconds: the rows of the previous filter would pass for the search's answer
-    if (preparing) {
+    const waits = answeredFromMemory(filter, sort) && memorySearchPreparing(db);
+    setPreparing(waits ? (queryTerms(filter.search ?? '').length > 0 ? '搜索' : '筛选') : null);
+    // a wait of seconds: the rows of the previous filter would pass for this one's answer
+    if (waits) {
       setRows([]);
       setNext(null);
     }
@@ -93,7 +95,7 @@ export function CaseListScreen() {
       .finally(() => {
         if (id !== queryId.current) return;
         setLoading(false);
-        setPreparingSearch(false);
+        setPreparing(null);
       });
   }, [db, filter, sort, dataVersion]);
 
@@ -255,13 +257,13 @@ export function CaseListScreen() {
               );
             })}
           </div>
-          {preparingSearch && <div className="empty">正在准备搜索，请稍候（打开后首次搜索需几秒）…</div>}
+          {preparing && <div className="empty">正在准备{preparing}，请稍候（打开后首次{preparing}需几秒）…</div>}
           {!loading && rows.length === 0 && <div className="empty">没有符合条件的工单</div>}
         </div>
       </div>
       <div className="list-foot">
-        <span data-testid="list-count">{preparingSearch ? '搜索结果稍后显示' : `已显示 ${rows.length} 条${next ? '，向下滚动加载更多' : '（已全部显示）'}`}</span>
-        <span>{preparingSearch ? '正在准备搜索（打开后首次搜索需几秒）…' : loading ? '加载中…' : '↑↓ 选择，Enter 打开'}</span>
+        <span data-testid="list-count">{preparing ? `${preparing}结果稍后显示` : `已显示 ${rows.length} 条${next ? '，向下滚动加载更多' : '（已全部显示）'}`}</span>
+        <span>{preparing ? `正在准备${preparing}（打开后首次${preparing}需几秒）…` : loading ? '加载中…' : '↑↓ 选择，Enter 打开'}</span>
       </div>
     </div>
   );

@@ -3,10 +3,12 @@
  * index in the chosen order (keyset paging: each page starts after the last row of the one
  * before), picking the index that already narrows by the strongest filter, and applies the
  * remaining filters to rows as the index yields them, stopping when the page is full.
- * Search text is answered by the in-memory search (memory-search.ts: it proposes the page's case
- * ids, which are read and checked here); a search asked before it is filled waits for it (a
- * few seconds at 100,000 cases, right after the desk opens). Only if it has stopped does search
- * read the case rows along the sort index, checking their terms (complete, slow).
+ * Search text, and the filters no case index serves (urgency, nature, owner, and category
+ * unless sorted by the time received: see db.ts, v7), are answered by the in-memory index
+ * (memory-search.ts: it proposes the page's case ids, which are read and checked here); a page
+ * asked before it is filled waits for it (a few seconds at 100,000 cases, right after the desk
+ * opens). Only if it has stopped does the list walk the case rows along an index, checking
+ * each (complete, slower).
  */
 import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
@@ -46,15 +48,24 @@ export interface ListPage {
 
 
 type EqField = 'status' | 'urgency' | 'nature' | 'category' | 'ownerId';
-const COMPOUND: Record<EqField, SortKey[]> = {
+/** The compound case indexes (db.ts): an equality filter, then a sort key. */
+const COMPOUND: Partial<Record<EqField, SortKey[]>> = {
   status: ['updatedAt', 'receivedAt', 'dueKey'],
-  urgency: ['updatedAt', 'receivedAt'],
-  nature: ['updatedAt', 'receivedAt'],
-  category: ['updatedAt', 'receivedAt'],
-  ownerId: ['updatedAt', 'receivedAt'],
+  category: ['receivedAt'],
 };
 // most selective first
-const PREFERENCE: EqField[] = ['category', 'ownerId', 'status', 'nature', 'urgency'];
+const PREFERENCE: EqField[] = ['category', 'status'];
+
+/**
+ * Whether a page is asked of the in-memory index first: a search with terms, or a filter that
+ * no case index serves with this sort (urgency, nature, owner; category unless by the time
+ * received). Walking an index and checking rows would read every row for a rare value.
+ */
+export function answeredFromMemory(filter: ListFilter, sort: ListSort): boolean {
+  if (filter.search && queryTerms(filter.search).length > 0) return true;
+  if (filter.urgency || filter.nature || filter.ownerId) return true;
+  return Boolean(filter.category) && !COMPOUND.category!.includes(sort.key);
+}
 
 function rowMatches(row: StoredCase, f: ListFilter, skip: EqField | null): boolean {
   if (f.status && skip !== 'status' && row.status !== f.status) return false;
@@ -78,7 +89,7 @@ function afterCursor(row: StoredCase, sort: ListSort, cursor: PageCursor | null)
 
 export function choosePlan(filter: ListFilter, sort: ListSort): { field: EqField | null; index: string } {
   for (const field of PREFERENCE) {
-    if (filter[field] && COMPOUND[field].includes(sort.key)) return { field, index: `[${field}+${sort.key}]` };
+    if (filter[field] && COMPOUND[field]?.includes(sort.key)) return { field, index: `[${field}+${sort.key}]` };
   }
   return { field: null, index: sort.key };
 }
@@ -97,8 +108,8 @@ function sortBounds(filter: ListFilter, sort: ListSort, cursor: PageCursor | nul
 const MEMORY_RETRIES = 3;
 
 /**
- * A search page from the in-memory search: the proposed rows are read in one transaction and
- * each is checked against the filter, the terms and the sort value the index held. A row that
+ * A page from the in-memory index: the proposed rows are read in one transaction and each is
+ * checked against the filter, the terms and the sort value the index held. A row that
  * differs (a change the index has not heard yet) corrects the index and the page is asked
  * again; null (search through IndexedDB instead) when it stays inconsistent.
  */
@@ -113,7 +124,6 @@ async function pageByMemory(
   const wanted = queryTerms(filter.search ?? '');
   for (let attempt = 0; attempt < MEMORY_RETRIES; attempt++) {
     const ids = index.query(filter, sort, limit + 1, cursor);
-    if (ids === null) return null;
     // the sort values the page was ordered by (the index may hear of a change while rows are read)
     const held = ids.map((id) => index.sortValue(id, sort.key));
     const read = ids.length === 0 ? [] : await db.transaction('r', db.cases, (tx) => getMany(tx, db.cases, ids));
@@ -137,7 +147,7 @@ async function pageByMemory(
     return {
       rows: page,
       next: rows.length > limit && last ? { value: last[sort.key], id: last.id } : null,
-      plan: `memory:${wanted.map((w) => w.term).join('+')}`,
+      plan: wanted.length > 0 ? `memory:${wanted.map((w) => w.term).join('+')}` : 'memory:filter',
     };
   }
   return null;
@@ -151,7 +161,7 @@ export async function queryCasePage(
   cursor: PageCursor | null = null,
 ): Promise<ListPage> {
   const wanted = filter.search ? queryTerms(filter.search) : [];
-  if (wanted.length > 0) {
+  if (answeredFromMemory(filter, sort)) {
     const memory = await memorySearchWhenReady(db);
     const fromMemory = memory ? await pageByMemory(db, memory, filter, sort, limit, cursor) : null;
     if (fromMemory) return fromMemory;

@@ -1,7 +1,8 @@
 /**
  * The case list's search, held in memory: every case's search terms (an inverted index from
- * term to cases) and the fields the list filters and sorts by, so that a search page is found
- * without reading candidates from IndexedDB. Reading a broad term's candidates from the
+ * term to cases) and the fields the list filters and sorts by, so that a search page, or a page
+ * of a filter no case index serves (list-query.ts), is found without reading candidates from
+ * IndexedDB. Reading a broad term's candidates from the
  * multi-entry terms index alone takes ~17–19 ms at 100,000 cases in Chromium (2,300 keys), and
  * ordering them means reading their rows or walking a sort index beside them; here the same
  * page is a few set operations and one sort of the candidates, and only its rows are read.
@@ -311,13 +312,12 @@ export class MemorySearchIndex {
   }
 
   /**
-   * The ids of the first `count` cases of a search page in list order (the sort value, then the
-   * id, as IndexedDB orders an index), after `cursor`; null when the filter has no search
-   * terms (then the list pages through its indexes instead).
+   * The ids of the first `count` cases of a list page in list order (the sort value, then the
+   * id, as IndexedDB orders an index), after `cursor`: the cases holding the search's terms, or
+   * every case when it has none, that pass the filter.
    */
-  query(filter: ListFilter, sort: ListSort, count: number, cursor: PageCursor | null = null): string[] | null {
+  query(filter: ListFilter, sort: ListSort, count: number, cursor: PageCursor | null = null): string[] {
     const found = this.candidates(filter.search ?? '');
-    if (found === null) return null;
     const values = this[sort.key];
     const desc = sort.dir === 'desc';
     const ids = this.ids;
@@ -356,15 +356,33 @@ export class MemorySearchIndex {
         i = last;
       }
     };
-    for (const doc of found) {
-      if (!this.matches(doc, filter) || !afterCursor(doc)) continue;
+    const consider = (doc: number) => {
       if (heap.length < count) {
+        if (!this.matches(doc, filter) || !afterCursor(doc)) return;
         heap.push(doc);
         up(heap.length - 1);
-      } else if (count > 0 && before(doc, heap[0]!)) {
+      } else if (count > 0) {
+        // the page is full: most cases are turned away by their sort value alone, before the filter
+        const v = values[doc]!;
+        const top = values[heap[0]!]!;
+        if (v !== top && (desc ? v < top : v > top)) return;
+        if (!before(doc, heap[0]!) || !this.matches(doc, filter) || !afterCursor(doc)) return;
         heap[0] = doc;
         down(0);
       }
+    };
+    // Cases are numbered as they come (the fill reads them by id, which follows the time of
+    // intake), so the list's order mostly follows the numbers: looking at them from the end the
+    // page starts at, the heap is full of the page's cases early and nearly every case after
+    // is turned away by one comparison (from the other end, each would replace the heap's top).
+    // The order looked in changes nothing but the time.
+    if (found !== null) {
+      if (desc) for (let i = found.length - 1; i >= 0; i--) consider(found[i]!);
+      else for (const doc of found) consider(doc);
+    } else if (desc) {
+      for (let doc = ids.length - 1; doc >= 0; doc--) if (this.alive[doc]) consider(doc);
+    } else {
+      for (let doc = 0; doc < ids.length; doc++) if (this.alive[doc]) consider(doc);
     }
     return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).map((doc) => ids[doc]!);
   }

@@ -16,7 +16,7 @@ import {
 } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb, StoredCase } from '../../../src-renderer/src/store/db';
-import { choosePlan, queryCasePage, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
+import { answeredFromMemory, choosePlan, queryCasePage, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
 import { memorySearchState, stopMemorySearch } from '../../../src-renderer/src/store/memory-search-source';
 import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { CaseScript, createdPayload, H12345, HEAT, P110, T0, TO_HEAT, TO_HOTLINE, TO_WATER, WATER } from '../../domain/fixtures';
@@ -229,9 +229,10 @@ describe('queryCasePage against a brute-force filter and sort (300 cases)', () =
       const { ids, plans } = await pageThrough(db, filter, sort, 10);
       const expected = bruteForce(all, filter, sort);
       expect(ids, `${sort.key} ${sort.dir}`).toEqual(expected);
-      if (!filter.search) expect([...plans]).toEqual([choosePlan(filter, sort).index]);
-      // a search with terms goes to the in-memory search (started by the first search)
-      else if (filter.search.trim() !== '') expect([...plans].every((p) => p.startsWith('memory:'))).toBe(true);
+      // a search with terms, or a filter no case index serves, goes to the in-memory index
+      // (started by the first such page); the rest walk the index choosePlan names
+      if (answeredFromMemory(filter, sort)) expect([...plans].every((p) => p.startsWith('memory:'))).toBe(true);
+      else expect([...plans]).toEqual([choosePlan(filter, sort).index]);
     }
   });
 
@@ -268,7 +269,7 @@ describe('queryCasePage against a brute-force filter and sort (300 cases)', () =
     );
   }, 120_000);
 
-  it.each(fixed.filter((f) => f.search))('search %j with the in-memory search stopped (the case rows walked): every sort, pages of 4 and 10, matches brute force', async (filter) => {
+  it.each(fixed.filter((f) => f.search || f.urgency || f.nature || f.ownerId || f.category))('%j with the in-memory index stopped (the case rows walked): every sort, pages of 4 and 10, matches brute force', async (filter) => {
     expect(memorySearchState(rowsOnly)?.failed).toBeTruthy();
     for (const sort of sorts) {
       for (const limit of [4, 10]) {
@@ -324,11 +325,27 @@ describe('choosePlan', () => {
     expect(choosePlan({ from: 'x', search: '水', statuses: ['new'] }, { key: 'receivedAt', dir: 'asc' })).toEqual({ field: null, index: 'receivedAt' });
   });
   it('narrows by the most selective equality filter that has a compound index with the sort', () => {
+    const rec: ListSort = { key: 'receivedAt', dir: 'asc' };
     expect(choosePlan({ status: 'new' }, upd).index).toBe('[status+updatedAt]');
     expect(choosePlan({ status: 'new', urgency: 'urgent' }, upd).index).toBe('[status+updatedAt]');
-    expect(choosePlan({ nature: 'help', urgency: 'urgent' }, upd).index).toBe('[nature+updatedAt]');
-    expect(choosePlan({ ownerId: 'x', status: 'new' }, { key: 'receivedAt', dir: 'asc' }).index).toBe('[ownerId+receivedAt]');
-    expect(choosePlan({ category: 'a', ownerId: 'x', status: 'new' }, upd)).toEqual({ field: 'category', index: '[category+updatedAt]' });
+    expect(choosePlan({ ownerId: 'x', status: 'new' }, rec).index).toBe('[status+receivedAt]');
+    expect(choosePlan({ category: 'a', ownerId: 'x', status: 'new' }, rec)).toEqual({ field: 'category', index: '[category+receivedAt]' });
+    expect(choosePlan({ category: 'a', status: 'new' }, upd)).toEqual({ field: 'status', index: '[status+updatedAt]' });
+    // urgency, nature and owner have no case index since v7: the sort index, rows checked
+    expect(choosePlan({ nature: 'help', urgency: 'urgent' }, upd)).toEqual({ field: null, index: 'updatedAt' });
+    expect(choosePlan({ ownerId: 'x' }, rec)).toEqual({ field: null, index: 'receivedAt' });
+  });
+  it('asks the in-memory index first for a search and for the filters no case index serves', () => {
+    const rec: ListSort = { key: 'receivedAt', dir: 'asc' };
+    expect(answeredFromMemory({ search: '停水' }, upd)).toBe(true);
+    expect(answeredFromMemory({ search: ' !! ' }, upd)).toBe(false); // no terms
+    expect(answeredFromMemory({ urgency: 'urgent' }, upd)).toBe(true);
+    expect(answeredFromMemory({ nature: 'help', status: 'new' }, rec)).toBe(true);
+    expect(answeredFromMemory({ ownerId: 'x' }, { key: 'dueKey', dir: 'asc' })).toBe(true);
+    expect(answeredFromMemory({ category: 'a' }, upd)).toBe(true);
+    expect(answeredFromMemory({ category: 'a' }, rec)).toBe(false);
+    expect(answeredFromMemory({ status: 'new', statuses: ['new'], from: 'a', to: 'b' }, upd)).toBe(false);
+    expect(answeredFromMemory({}, upd)).toBe(false);
   });
   it('by deadline only status has a compound index', () => {
     const due: ListSort = { key: 'dueKey', dir: 'asc' };
@@ -415,6 +432,27 @@ describe('search over many candidates (3,100 cases)', () => {
     }
     const { ids } = await pageThrough(db, { search: '停水' }, sort, 50);
     expect(ids).toEqual(bruteForce(all, { search: '停水' }, sort));
+  });
+
+  it('a filter no case index serves (urgency) reads only the rows the page shows, from the in-memory index', async () => {
+    const sort: ListSort = { key: 'updatedAt', dir: 'desc' };
+    await queryCasePage(db, { search: '停水' }, sort, 50); // the in-memory index filled
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const walk = vi.spyOn(IDBObjectStore.prototype, 'openCursor');
+    try {
+      const page = await queryCasePage(db, { urgency: 'urgent' }, sort, 50);
+      expect(page.plan).toBe('memory:filter');
+      expect(page.rows.map((r) => r.id)).toEqual(bruteForce(all, { urgency: 'urgent' }, sort).slice(0, 50));
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(51);
+      expect(walk).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      walk.mockRestore();
+    }
+    const { ids, plans } = await pageThrough(db, { urgency: 'urgent', nature: all[0]!.nature }, sort, 200);
+    expect([...plans]).toEqual(['memory:filter']);
+    expect(ids).toEqual(bruteForce(all, { urgency: 'urgent', nature: all[0]!.nature }, sort));
+    expect(ids.length).toBe(all.filter((c) => c.urgency === 'urgent').length);
   });
 
   it('a rare term is answered from its cases', async () => {

@@ -6,13 +6,13 @@ import { MemorySearchIndex, type SearchableCase } from '../../../src-renderer/sr
 
 // ---- the slow, obviously right answer ------------------------------------------------------
 
-function reference(rows: Iterable<SearchableCase>, f: ListFilter, sort: ListSort, count: number, cursor: PageCursor | null): string[] | null {
+function reference(rows: Iterable<SearchableCase>, f: ListFilter, sort: ListSort, count: number, cursor: PageCursor | null): string[] {
   const wanted = queryTerms(f.search ?? '');
-  if (wanted.length === 0) return null;
   const key = sort.key;
   const found = [...rows].filter(
     (c) =>
-      termsMatch(c.terms, wanted) &&
+      // no search terms: every case the filter passes
+      (wanted.length === 0 || termsMatch(c.terms, wanted)) &&
       (!f.status || c.status === f.status) &&
       (!f.statuses || f.statuses.length === 0 || f.statuses.includes(c.status)) &&
       (!f.urgency || c.urgency === f.urgency) &&
@@ -87,7 +87,8 @@ const filterArb: fc.Arbitrary<ListFilter> = fc
     ownerId: maybe(fc.constantFrom(...OWNERS)),
     from: maybe(fc.constantFrom(...TIMES)),
     to: maybe(fc.constantFrom(...TIMES)),
-    search: fc.constantFrom('停水', '水', '气', '燃气', '路灯 噪音', '5678', '139', '1380', '拖欠工资', '不存在', '!!'),
+    // '' and '!!' have no terms: a filter alone
+    search: fc.constantFrom('停水', '水', '气', '燃气', '路灯 噪音', '5678', '139', '1380', '拖欠工资', '不存在', '!!', ''),
   })
   .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as ListFilter);
 const sortArb: fc.Arbitrary<ListSort> = fc.record({
@@ -133,15 +134,15 @@ describe('MemorySearchIndex against a brute-force search', () => {
           for (let guard = 0; guard < 200; guard++) {
             const page = index.query(filter, sort, count, cursor);
             expect(page).toEqual(reference(held.values(), filter, sort, count, cursor));
-            if (page === null || page.length < count) {
-              if (page) paged.push(...page);
+            if (page.length < count) {
+              paged.push(...page);
               break;
             }
             paged.push(...page);
             const last = held.get(page.at(-1)!)!;
             cursor = { value: last[sort.key], id: last.id };
           }
-          if (all !== null) expect(paged).toEqual(all);
+          expect(paged).toEqual(all);
         }
       }),
       { numRuns: 300 },
@@ -229,8 +230,12 @@ describe('MemorySearchIndex against a brute-force search', () => {
     expect(index.has('b')).toBe(false);
     expect(index.sortValue('b', 'updatedAt')).toBeUndefined();
     expect(index.query({ search: '5678' }, sort, 10)).toEqual(['a']);
-    // no search terms: not its query
-    expect(index.query({ status: 'new' }, sort, 10)).toBeNull();
+    // no search terms: every case the filter passes (a removed one not)
+    expect(index.query({ status: 'new' }, sort, 10)).toEqual(['a']);
+    expect(index.query({}, sort, 10)).toEqual(['a']);
+    index.put({ ...base, id: 'c', terms: [], nature: 'complaint', updatedAt: TIMES[4]! });
+    expect(index.query({ nature: 'complaint' }, sort, 10)).toEqual(['c']);
+    expect(index.query({}, sort, 10)).toEqual(['c', 'a']);
   });
 
   it('keeps its postings in order when thousands of cases share a term, added in any order', () => {

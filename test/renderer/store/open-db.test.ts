@@ -228,7 +228,7 @@ describe('a v3 database with cases opens as the current version', () => {
     const db = new RelayDb('v3-desk', { indexedDB: factory, IDBKeyRange });
     await db.open();
     expect(db.verno).toBe(CURRENT);
-    expect(CURRENT).toBe(6); // v4 (search terms moved), v5 (hub acknowledgements), v6 (search terms store gone) all ran
+    expect(CURRENT).toBe(7); // v4 (search terms moved), v5 (hub acknowledgements), v6 (search terms store gone), v7 (list indexes gone) all ran
     // recorded data untouched
     expect(await db.events.orderBy('lseq').toArray()).toEqual(events);
     expect(await db.cases.toArray()).toEqual([...rows].sort((a, b) => (a.id < b.id ? -1 : 1)));
@@ -238,6 +238,17 @@ describe('a v3 database with cases opens as the current version', () => {
     expect(stores).not.toContain('caseTerms');
     expect(stores).not.toContain('termsState');
     expect(stores).toEqual(expect.arrayContaining(['events', 'cases', 'outbox', 'settings', 'counters', 'rejected', 'alerts', 'hubAcks']));
+    // v7: the list's urgency, nature, owner and category-by-update indexes are gone from the
+    // store itself; the ones a reader still walks are there
+    const caseIndexes = Array.from(db.backendDB().transaction('cases').objectStore('cases').indexNames);
+    for (const gone of ['[urgency+updatedAt]', '[urgency+receivedAt]', '[nature+updatedAt]', '[nature+receivedAt]', '[category+updatedAt]', '[ownerId+updatedAt]', '[ownerId+receivedAt]']) {
+      expect(caseIndexes, gone).not.toContain(gone);
+    }
+    expect(caseIndexes).toEqual(expect.arrayContaining(['[status+updatedAt]', '[status+receivedAt]', '[status+dueKey]', '[category+receivedAt]', '[ownerId+dueKey]', 'awaitingKey']));
+    // those filters are answered by the in-memory index
+    const byNature = await queryCasePage(db, { nature: rows[0]!.nature }, { key: 'updatedAt', dir: 'desc' });
+    expect(byNature.plan).toBe('memory:filter');
+    expect(new Set(byNature.rows.map((r) => r.id))).toEqual(new Set(rows.filter((r) => r.nature === rows[0]!.nature).map((r) => r.id)));
     // search finds every case from the terms in their rows
     const everyCase = new Set(scripts.map((s) => s.caseId));
     const found = await queryCasePage(db, { search: '停水', status: 'closed' }, { key: 'updatedAt', dir: 'desc' });

@@ -89,8 +89,9 @@ export function isWriteAheadLog(file: string): boolean {
  * (net::ERR_CACHE_READ_FAILURE: the entry is dropped) and leave the tab blank, still "loading",
  * as an operator would see it before pressing F5; for the page itself Chromium may also load it
  * again on its own, cutting short the load the test started ("interrupted by another
- * navigation"). That is the browser's cache, not the desk's data, so the page is loaded again
- * (at most three times more) and the test is told how often.
+ * navigation": that load is then waited for). That is the browser's cache, not the desk's
+ * data, so after a failed read the cache is emptied and the page loaded again (at most three
+ * times more), and the test is told how often.
  */
 export async function openAfterPowerCut(page: Page, path: string, ready: (page: Page) => Promise<unknown>): Promise<{ cacheFailures: string[] }> {
   const cacheFailures: string[] = [];
@@ -118,7 +119,24 @@ export async function openAfterPowerCut(page: Page, path: string, ready: (page: 
       opened.catch(() => undefined);
       const outcome = await Promise.race([opened, cacheFailed]);
       if (outcome === 'opened') return { cacheFailures };
-      if (outcome === 'interrupted') cacheFailures.push(`${path} (loaded again by the browser)`);
+      if (outcome === 'interrupted') {
+        cacheFailures.push(`${path} (loaded again by the browser)`);
+        // the browser's own load of the page replaced the test's: wait for that one
+        const own = await page
+          .waitForLoadState('load', { timeout: 15_000 })
+          .then(() => ready(page))
+          .then(
+            () => true,
+            () => false,
+          );
+        if (own) return { cacheFailures };
+      } else {
+        // a cached entry could not be read (dropped by Chromium): the cache as a whole may be
+        // torn, so it is emptied, as the scripts then come from the server (an operator's F5
+        // would find the same entries missing one by one)
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Network.clearBrowserCache').finally(() => cdp.detach());
+      }
       if (attempt === 4) throw new Error(`the page ${path} could not be opened from the browser's cache four times running: ${cacheFailures.join(', ')}`);
     }
   } finally {

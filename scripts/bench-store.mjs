@@ -269,10 +269,13 @@ async function main() {
     console.log(`browser: ${userAgent}`);
     console.log(`profile: ${profile} (on disk${opts.profile ? ', kept' : ''}); IndexedDB engine: ${opts.engine === 'sqlite' ? "SQLite (a new desk of the desktop edition; Chrome 149+ for new sites)" : "LevelDB (Chromium's default without field trials; desks made before the engine choice)"}\n`);
 
+    // a kept profile's first open runs this build's schema upgrades, if its store is older
+    const opened = performance.now();
     const held = opts.profile ? await page.evaluate(() => window.relayBench.caseCount()) : 0;
+    const openMs = performance.now() - opened;
     let fill;
     if (opts.profile && held >= opts.cases) {
-      console.log(`the kept profile already holds ${held} cases: no fill\n`);
+      console.log(`the kept profile already holds ${held} cases (opened and counted in ${(openMs / 1000).toFixed(2)} s, a schema upgrade included where its store was older): no fill\n`);
       fill = { skipped: true, caseRows: held, cases: 0, events: 0, batches: 0, ms: null };
     } else {
       await page.evaluate(() => window.relayBench.reset());

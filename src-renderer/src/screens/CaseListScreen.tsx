@@ -22,8 +22,7 @@ import {
 import { useDesk } from '../app/desk-store';
 import { COUNTER } from '../store/counters';
 import type { StoredCase } from '../store/db';
-import { answeredFromMemory, queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
-import { memorySearchPreparing } from '../store/memory-search-source';
+import { queryCasePage, type ListFilter, type ListSort, type PageCursor } from '../store/list-query';
 import { caseColumns, caseTableFeatures, gridTemplate, type CaseColumnMeta } from './case-columns';
 import { useListPrefs } from './list-prefs';
 
@@ -73,14 +72,16 @@ export function CaseListScreen() {
     const id = ++queryId.current;
     setLoading(true);
     setError('');
-    const waits = answeredFromMemory(filter, sort) && memorySearchPreparing(db);
-    setPreparing(waits ? (queryTerms(filter.search ?? '').length > 0 ? '搜索' : '筛选') : null);
-    // a wait of seconds: the rows of the previous filter would pass for this one's answer
-    if (waits) {
+    setPreparing(null);
+    // told when the page waits for the in-memory index (a few seconds at most, right after the
+    // desk opens): the rows of the previous filter would pass for this one's answer meanwhile
+    const onWait = () => {
+      if (id !== queryId.current) return;
+      setPreparing(queryTerms(filter.search ?? '').length > 0 ? '搜索' : '筛选');
       setRows([]);
       setNext(null);
-    }
-    queryCasePage(db, filter, sort, PAGE, null)
+    };
+    queryCasePage(db, filter, sort, PAGE, null, { onWait })
       .then((page) => {
         if (id !== queryId.current) return;
         setRows(page.rows);

@@ -14,7 +14,7 @@ import type { Collection } from 'dexie';
 import { queryTerms, termsMatch, type Nature, type Status, type Urgency } from '../../../src-common/domain';
 import type { RelayDb, StoredCase } from './db';
 import type { MemorySearchIndex } from './memory-search';
-import { memorySearchWhenReady } from './memory-search-source';
+import { memorySearchOf, memorySearchPreparing, memorySearchWhenReady } from './memory-search-source';
 import { getMany } from './read-at-once';
 
 export type SortKey = 'updatedAt' | 'receivedAt' | 'dueKey';
@@ -153,19 +153,58 @@ async function pageByMemory(
   return null;
 }
 
+/**
+ * How many case rows a filter's page may walk along an index while the in-memory index is
+ * still being filled (the first seconds after the desk opens), before it waits for the index
+ * instead: a common value (urgent, an owner's cases) fills a page well within it, a rare one
+ * would read the whole store.
+ */
+export const WALK_BEFORE_INDEX = 1_500;
+
+export interface QueryOptions {
+  /** told when the page waits for the in-memory index to be filled (a few seconds at most) */
+  onWait?: () => void;
+}
+
 export async function queryCasePage(
   db: RelayDb,
   filter: ListFilter,
   sort: ListSort,
   limit = 50,
   cursor: PageCursor | null = null,
+  options: QueryOptions = {},
 ): Promise<ListPage> {
   const wanted = filter.search ? queryTerms(filter.search) : [];
   if (answeredFromMemory(filter, sort)) {
-    const memory = await memorySearchWhenReady(db);
+    let memory = memorySearchOf(db);
+    if (!memory) {
+      // not filled yet: a filter's page is looked for along an index first, a bounded walk
+      if (wanted.length === 0) {
+        const walked = await walkPage(db, filter, sort, limit, cursor, wanted, WALK_BEFORE_INDEX);
+        if (walked) return walked;
+      }
+      if (memorySearchPreparing(db)) options.onWait?.();
+      memory = await memorySearchWhenReady(db);
+    }
     const fromMemory = memory ? await pageByMemory(db, memory, filter, sort, limit, cursor) : null;
     if (fromMemory) return fromMemory;
   }
+  return (await walkPage(db, filter, sort, limit, cursor, wanted, Infinity))!;
+}
+
+/**
+ * A page read along the index choosePlan names, each row checked; null when more than
+ * `maxRows` rows were looked at without filling it (the page may not be complete).
+ */
+async function walkPage(
+  db: RelayDb,
+  filter: ListFilter,
+  sort: ListSort,
+  limit: number,
+  cursor: PageCursor | null,
+  wanted: ReturnType<typeof queryTerms>,
+  maxRows: number,
+): Promise<ListPage | null> {
   const plan = choosePlan(filter, sort);
   const [lo, hi] = sortBounds(filter, sort, cursor);
   let coll: Collection<StoredCase, string>;
@@ -176,10 +215,18 @@ export async function queryCasePage(
     coll = db.cases.where(sort.key).between(lo, hi, true, true);
   }
   if (sort.dir === 'desc') coll = coll.reverse();
+  let looked = 0;
+  // (Dexie runs a collection's filters in the order given: the bound is checked first, for every row)
+  if (maxRows !== Infinity) coll = coll.until(() => looked >= maxRows);
   const rows = await coll
-    .filter((r) => afterCursor(r, sort, cursor) && rowMatches(r, filter, plan.field) && (wanted.length === 0 || termsMatch(r.terms, wanted)))
+    .filter((r) => {
+      looked++;
+      return afterCursor(r, sort, cursor) && rowMatches(r, filter, plan.field) && (wanted.length === 0 || termsMatch(r.terms, wanted));
+    })
     .limit(limit + 1)
     .toArray();
+  // stopped by the bound, not by a full page nor the end of the index
+  if (looked >= maxRows && rows.length <= limit) return null;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -188,4 +235,3 @@ export async function queryCasePage(
     plan: plan.index,
   };
 }
-

@@ -16,8 +16,8 @@ import {
 } from '../../../src-common/domain';
 import { applyExternalEvents } from '../../../src-renderer/src/store/apply-external';
 import type { RelayDb, StoredCase } from '../../../src-renderer/src/store/db';
-import { answeredFromMemory, choosePlan, queryCasePage, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
-import { memorySearchState, stopMemorySearch } from '../../../src-renderer/src/store/memory-search-source';
+import { answeredFromMemory, choosePlan, queryCasePage, WALK_BEFORE_INDEX, type ListFilter, type ListSort, type SortKey } from '../../../src-renderer/src/store/list-query';
+import { memorySearchOf, memorySearchState, memorySearchWhenReady, stopMemorySearch } from '../../../src-renderer/src/store/memory-search-source';
 import { toCaseState, toStoredCase } from '../../../src-renderer/src/store/projection';
 import { CaseScript, createdPayload, H12345, HEAT, P110, T0, TO_HEAT, TO_HOTLINE, TO_WATER, WATER } from '../../domain/fixtures';
 import { freshDb } from './helpers';
@@ -160,6 +160,9 @@ describe('queryCasePage against a brute-force filter and sort (300 cases)', () =
     const r = rng(20260302);
     const events = Array.from({ length: 300 }, (_, i) => makeCase(i, r)).flat();
     await applyExternalEvents(db, events.map((event) => ({ event })));
+    // the in-memory index filled, as a desk's is a few seconds after it opens (the pages asked
+    // before it is filled: see 'before the in-memory index is filled' below)
+    expect(await memorySearchWhenReady(db)).not.toBeNull();
     all = await db.cases.toArray();
     receivedTimes.push(...new Set(all.map((c) => c.receivedAt)));
     receivedTimes.sort();
@@ -363,6 +366,59 @@ describe('choosePlan', () => {
         expect(names.has(index), index).toBe(true);
       }
     }
+  });
+});
+
+describe('before the in-memory index is filled', () => {
+  let db: RelayDb;
+  let all: StoredCase[];
+  const n = WALK_BEFORE_INDEX + 500;
+
+  beforeAll(async () => {
+    db = freshDb();
+    const s = new CaseScript();
+    s.add(H12345, 'case.created', createdPayload(H12345, 'hotline12345'), 0);
+    const base = foldCase(s.events)!;
+    const rows: StoredCase[] = [];
+    for (let i = 0; i < n; i++) {
+      const state: CaseState = {
+        ...base,
+        id: `CASE${String(i).padStart(5, '0')}`,
+        caseNo: `N-${i}`,
+        updatedAt: new Date(T0 + i * 60_000).toISOString(),
+        // one case in three urgent; a single complaint, the oldest case
+        urgency: i % 3 === 0 ? 'urgent' : 'normal',
+        nature: i === 0 ? 'complaint' : 'help',
+      };
+      rows.push(toStoredCase(state));
+    }
+    await db.cases.bulkPut(rows);
+    all = await db.cases.toArray();
+  }, 60_000);
+  afterAll(() => db.close());
+
+  it('a common value is read along an index at once; a rare one waits for the index, and says so', async () => {
+    const sort: ListSort = { key: 'updatedAt', dir: 'desc' };
+    expect(memorySearchOf(db)).toBeNull();
+    const waited: string[] = [];
+    // urgent: a page of 50 within ~150 rows of the newest
+    const urgent = await queryCasePage(db, { urgency: 'urgent' }, sort, 50, null, { onWait: () => waited.push('urgent') });
+    expect(urgent.plan).toBe('updatedAt');
+    expect(urgent.rows.map((r) => r.id)).toEqual(bruteForce(all, { urgency: 'urgent' }, sort).slice(0, 50));
+    expect(urgent.next).not.toBeNull();
+    expect(waited).toEqual([]);
+    expect(memorySearchOf(db)).toBeNull(); // nothing started it
+    // the one complaint lies past the rows a page may walk: it waits for the index
+    const complaint = await queryCasePage(db, { nature: 'complaint' }, sort, 50, null, { onWait: () => waited.push('complaint') });
+    expect(waited).toEqual(['complaint']);
+    expect(complaint.plan).toBe('memory:filter');
+    expect(complaint.rows.map((r) => r.id)).toEqual(['CASE00000']);
+    expect(complaint.next).toBeNull();
+    // filled now: the same pages from the index, nobody waits
+    const again = await queryCasePage(db, { urgency: 'urgent' }, sort, 50, null, { onWait: () => waited.push('again') });
+    expect(again.plan).toBe('memory:filter');
+    expect(again.rows.map((r) => r.id)).toEqual(urgent.rows.map((r) => r.id));
+    expect(waited).toEqual(['complaint']);
   });
 });
 
